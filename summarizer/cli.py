@@ -1,0 +1,205 @@
+"""The newsum command line. Thin: parse options, call the stage modules, render, map errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Callable, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .errors import NewsumError
+
+READ_HELP = """Summarize one financial article in English and Danish, with its tickers and claims.
+
+SOURCE is an http(s) URL, a local .html/.htm/.html.gz/.txt file, or - for standard input.
+
+\b
+Examples:
+  newsum https://example.com/markets/story.html
+  newsum samples/oeu-zerohedge-smallcap.html --format markdown
+  newsum page.html --clean-only --format json
+  curl -s URL | newsum - --format json
+
+\b
+Exit codes: 0 ok, 2 usage, 3 fetch failed, 4 no article found, 5 model error,
+6 digest finished with failures, 1 internal error.
+"""
+
+
+class _DefaultToRead(TyperGroup):
+    """`newsum SOURCE` means `newsum read SOURCE`: any first argument that is not a subcommand goes to read."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["read", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultToRead,
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help="newsum: what a financial article says, in Danish and English, checked against the source.\n\n"
+    "Run `newsum SOURCE` (same as `newsum read SOURCE`); see `newsum read --help`.",
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+class Length(str, Enum):
+    short = "short"
+    medium = "medium"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsum {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    pass
+
+
+def guarded(debug: bool, fn: Callable, *args, **kwargs):
+    """Run fn; a NewsumError becomes one line on stderr and its exit code. --debug shows the traceback."""
+    try:
+        return fn(*args, **kwargs)
+    except NewsumError as exc:
+        if debug:
+            traceback.print_exc()
+        typer.echo(f"newsum: error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("newsum: interrupted", err=True)
+        raise typer.Exit(130) from None
+    except typer.Exit:
+        raise
+    except Exception as exc:  # a bug: still one line, unless --debug
+        if debug:
+            traceback.print_exc()
+        typer.echo(f"newsum: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command("read", help=READ_HELP)
+def read_cmd(
+    source: str = typer.Argument(..., help="URL, local file, or - for stdin."),
+    clean_only: bool = typer.Option(False, "--clean-only", help="Only extract the article and metadata; no model."),
+    fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
+    length: Length = typer.Option(Length.short, "--length", help="Summary length: short (<= 3 sentences) or medium."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Preset name, GGUF path, checkpoint folder or HF id."),
+    llm_extract: bool = typer.Option(False, "--llm-extract", help="Let the model propose extra claims (verified)."),
+    max_bytes: int = typer.Option(5_000_000, "--max-bytes", help="Refuse pages larger than this."),
+    cache: bool = typer.Option(False, "--cache/--no-cache", help="Use the on-disk HTTP cache."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Config file (default: platformdirs config dir)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+) -> None:
+    def run() -> None:
+        from . import pipeline, render
+
+        article = pipeline.load_article(source, max_bytes=max_bytes, cache=cache)
+        if clean_only:
+            from .article import Report
+
+            report = Report(article=article)
+        else:
+            from .config import load_config
+            from .models import load_model
+
+            loaded = load_model(model, config=load_config(config))
+            report = pipeline.analyse(article, model=loaded, length=length.value, llm_extract=llm_extract)
+        sys.stdout.write(render.render(report, fmt.value))
+
+    guarded(debug, run)
+
+
+@app.command("translate")
+def translate_cmd(
+    source: str = typer.Argument(..., help="URL, local file, or - for stdin."),
+    to: str = typer.Option(..., "--to", help="Target language: da or en."),
+    lines: bool = typer.Option(False, "--lines", help="Translate each input line on its own; one output line each."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Preset name, GGUF path, checkpoint or HF id."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Config file."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+) -> None:
+    """Translate an article (cleaned first when SOURCE is a page) or, with --lines, each line of a text.
+
+    \b
+    Examples:
+      newsum translate samples/borsen-style-da.html --to en
+      printf 'Aktien steg 4,2 pct.\\n' | newsum translate - --to en --lines
+    """
+
+    def run() -> None:
+        from . import translate
+
+        translate.run_translate_command(source, to=to, lines=lines, model_spec=model, config_path=config)
+
+    guarded(debug, run)
+
+
+@app.command("models")
+def models_cmd(
+    config: Optional[Path] = typer.Option(None, "--config", help="Config file."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+) -> None:
+    """List the models newsum can use, where they are, and which is the default."""
+
+    def run() -> None:
+        from .models import describe_models
+
+        typer.echo(describe_models(config_path=config))
+
+    guarded(debug, run)
+
+
+@app.command("digest")
+def digest_cmd(
+    config: Optional[Path] = typer.Option(None, "--config", help="Config file with [[sources]]."),
+    since: str = typer.Option("24h", "--since", help="Only entries newer than this (e.g. 24h, 3d)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default from config, else data dir)."),
+    formats: str = typer.Option("md,html,json", "--format", help="Comma-separated: md, html, json."),
+    group_by: str = typer.Option("source", "--group-by", help="Group articles by source or ticker."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Read feeds and list what is new; change nothing."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Model for the summaries."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
+) -> None:
+    """Read every configured feed, process what is new, and write one digest (Markdown, HTML, JSON).
+
+    \b
+    Example (cron, every night at 05:30):
+      30 5 * * * newsum digest --config ~/.config/newsum/config.toml
+    """
+
+    def run() -> None:
+        from . import digest
+
+        digest.run_digest_command(
+            config_path=config, since=since, out=out, formats=formats, group_by=group_by,
+            dry_run=dry_run, model_spec=model,
+        )
+
+    guarded(debug, run)
+
+
+def main() -> None:
+    app(prog_name="newsum")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""Render a Report as text, Markdown, JSON or a self-contained HTML page.
+
+Article text is untrusted: HTML output escapes every piece of it.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from .article import Report
+
+
+def render(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        return render_markdown(report)
+    if fmt == "html":
+        return render_html(report)
+    return render_text(report)
+
+
+def _meta_line(report: Report) -> str:
+    a = report.article
+    parts = [p for p in (a.site, a.author, a.published) if p]
+    if a.attribution:
+        parts.append(f"via {a.attribution}")
+    if a.language:
+        parts.append(f"language: {a.language}")
+    if a.paywalled:
+        parts.append("PAYWALLED (teaser only)")
+    return " · ".join(parts)
+
+
+def _grounding_note(report: Report) -> str | None:
+    s = report.summary
+    if s is None or s.grounded:
+        return None
+    return "NOT GROUNDED: " + "; ".join(s.grounding_issues or ["unverified"])
+
+
+def _ticker_lines(report: Report) -> list[str]:
+    return [f"{t.symbol}  {t.name}  ({t.text!r})" for t in report.tickers or []]
+
+
+def _claim_lines(report: Report) -> list[str]:
+    out = []
+    for c in report.claims or []:
+        who = f"  [{c.attributed_to}]" if c.attributed_to else ""
+        out.append(f"{c.text}{who}")
+    return out
+
+
+def render_text(report: Report) -> str:
+    a = report.article
+    lines = [a.title or "(untitled)", _meta_line(report)]
+    if a.url:
+        lines.append(a.url)
+    lines.append("")
+    if report.summary is None:
+        lines.append(a.text)
+    else:
+        s = report.summary
+        note = _grounding_note(report)
+        if note:
+            lines += [f"!! {note}", ""]
+        lines += ["English summary", s.en, "", "Dansk resumé", s.da, ""]
+    if report.tickers is not None:
+        lines.append("Tickers")
+        lines += [f"  {x}" for x in _ticker_lines(report)] or ["  (none)"]
+        lines.append("")
+    if report.claims is not None:
+        lines.append("Claims")
+        lines += [f"  - {x}" for x in _claim_lines(report)] or ["  (none)"]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_markdown(report: Report) -> str:
+    a = report.article
+    lines = [f"# {a.title or '(untitled)'}", "", f"*{_meta_line(report)}*"]
+    if a.url:
+        lines += ["", f"<{a.url}>"]
+    lines.append("")
+    if report.summary is None:
+        lines.append(a.text)
+    else:
+        s = report.summary
+        note = _grounding_note(report)
+        if note:
+            lines += [f"> **{note}**", ""]
+        lines += ["## English", "", s.en, "", "## Dansk", "", s.da, ""]
+    if report.tickers is not None:
+        lines += ["## Tickers", ""]
+        lines += [f"- `{t.symbol}` {t.name} (“{t.text}”)" for t in report.tickers] or ["- (none)"]
+        lines.append("")
+    if report.claims is not None:
+        lines += ["## Claims", ""]
+        lines += [f"- {x}" for x in _claim_lines(report)] or ["- (none)"]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+PAGE_CSS = """
+body{font:16px/1.5 Georgia,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.6rem;margin-bottom:.2rem} .meta{color:#666;font-size:.9rem}
+.flag{background:#fde8e8;border-left:4px solid #c00;padding:.4rem .8rem}
+section{margin:1.2rem 0} code{background:#f2f2f2;padding:0 .2rem}
+"""
+
+
+def render_html(report: Report) -> str:
+    e = html.escape
+    a = report.article
+    body = [f"<h1>{e(a.title or '(untitled)')}</h1>", f'<p class="meta">{e(_meta_line(report))}</p>']
+    if a.url:
+        body.append(f'<p class="meta"><a href="{e(a.url)}">{e(a.url)}</a></p>')
+    if report.summary is None:
+        body += [f"<p>{e(p)}</p>" for p in a.paragraphs]
+    else:
+        s = report.summary
+        note = _grounding_note(report)
+        if note:
+            body.append(f'<p class="flag">{e(note)}</p>')
+        body.append(f'<section lang="en"><h2>English</h2><p>{e(s.en)}</p></section>')
+        body.append(f'<section lang="da"><h2>Dansk</h2><p>{e(s.da)}</p></section>')
+    if report.tickers is not None:
+        items = "".join(f"<li><code>{e(t.symbol)}</code> {e(t.name)}</li>" for t in report.tickers)
+        body.append(f"<section><h2>Tickers</h2><ul>{items or '<li>(none)</li>'}</ul></section>")
+    if report.claims is not None:
+        items = "".join(f"<li>{e(x)}</li>" for x in _claim_lines(report))
+        body.append(f"<section><h2>Claims</h2><ul>{items or '<li>(none)</li>'}</ul></section>")
+    return (
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>{e(a.title or 'newsum')}</title><style>{PAGE_CSS}</style></head><body>"
+        + "\n".join(body)
+        + "</body></html>\n"
+    )
