@@ -171,10 +171,10 @@ def models_cmd(
 @app.command("digest")
 def digest_cmd(
     config: Optional[Path] = typer.Option(None, "--config", help="Config file with [[sources]]."),
-    since: str = typer.Option("24h", "--since", help="Only entries newer than this (e.g. 24h, 3d)."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only entries newer than this (e.g. 24h, 3d; default: config, else 24h)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default from config, else data dir)."),
-    formats: str = typer.Option("md,html,json", "--format", help="Comma-separated: md, html, json."),
-    group_by: str = typer.Option("source", "--group-by", help="Group articles by source or ticker."),
+    formats: Optional[str] = typer.Option(None, "--format", help="Comma-separated: md, html, json (default: config, else all)."),
+    group_by: Optional[str] = typer.Option(None, "--group-by", help="Group articles by source or ticker (default: source)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Read feeds and list what is new; change nothing."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model for the summaries."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),

@@ -11,12 +11,14 @@ from .errors import NoArticleError
 
 def load_article(source: str, *, max_bytes: int | None = None, cache: bool = False) -> Article:
     """Read SOURCE (URL, file path or "-") and return the cleaned article, or raise a NewsumError."""
-    from . import clean, fetch
+    from . import fetch
 
     kwargs = {}
     if max_bytes is not None:
         kwargs["max_bytes"] = max_bytes
     fetched: Fetched = fetch.read_source(source, use_cache=cache, **kwargs)
+    from . import clean  # imported after the fetch: a bad source fails fast, without loading the extractor
+
     article = clean.clean(fetched)
     if not article.paragraphs:
         raise NoArticleError(f"no article text found in {source}")

@@ -97,3 +97,23 @@ def isolated_dirs(tmp_path, monkeypatch):
     for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(var, str(tmp_path / var.lower()))
     yield
+
+
+@pytest.fixture(scope="session")
+def joined_model_dir() -> Path:
+    """Where the default model is joined once per session: $NEWSUM_MODEL_DIR, else the real user cache
+    (session fixtures run before the per-test XDG isolation, so this is the copy `newsum` itself uses)."""
+    from summarizer.models.packaged import ensure_joined, model_dir
+
+    directory = model_dir()
+    ensure_joined(directory=directory)
+    return directory
+
+
+@pytest.fixture
+def default_model(joined_model_dir, monkeypatch):
+    """The real default model (mark the test `model`); loaded once per process and reused."""
+    from summarizer.models import load_model
+
+    monkeypatch.setenv("NEWSUM_MODEL_DIR", str(joined_model_dir))
+    return load_model(None)

@@ -42,3 +42,28 @@ class Translator(Protocol):
     target_language: str  # "en"
 
     def translate(self, texts: list[str], *, max_tokens: int = 256) -> list[Generation]: ...
+
+
+@dataclass
+class TranslatorPair:
+    """Two translators between Danish and English (e.g. the opus-mt preset). kind is "translators".
+
+    It has no chat(): the summary stage selects sentences itself and only translates with it.
+    """
+
+    name: str
+    da_en: Translator
+    en_da: Translator
+    kind: str = "translators"
+
+    def translator(self, source_language: str, target_language: str) -> Translator:
+        for t in (self.da_en, self.en_da):
+            if (t.source_language, t.target_language) == (source_language, target_language):
+                return t
+        raise ValueError(f"{self.name} has no {source_language}->{target_language} translator")
+
+    def close(self) -> None:
+        for t in (self.da_en, self.en_da):
+            close = getattr(t, "close", None)
+            if close:
+                close()

@@ -1,0 +1,498 @@
+"""`newsum digest`: read every configured feed, process only what is new, write one digest.
+
+1. settings: [[sources]] (and an optional OPML file) plus the [digest] table of the config;
+2. feeds: fetched concurrently with their ETag/Last-Modified, new entries queued in the store
+   (together with the feed's validators, in one transaction);
+3. articles: every pending entry (new, or left by a killed run) is fetched and cleaned concurrently,
+   at most one request in flight per host with a pause between requests; a text already seen on
+   another site is marked duplicate; the rest go through the model one at a time, each result
+   committed on its own;
+4. documents: every result not yet in a digest is written as Markdown, HTML and JSON.
+
+The per-article steps are parameters (`load`, `analyse`), so tests can run the orchestration with
+a fast fake analyser.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import urlsplit
+
+from .article import Article, Report
+from .config import data_dir, default_config_path, load_config
+from .digest_render import RENDERERS, article_tickers, top_tickers
+from .errors import DigestError, ModelError, NewsumError, UsageError
+from .feeds import FeedResult, Source, load_opml, parse_source, read_feed, select_entries
+from .store import Store, StoredEntry, default_db_path
+
+DIGEST_KEYS = {"model", "output", "formats", "concurrency", "since", "group_by", "opml", "database", "host_delay"}
+FORMATS = ("md", "html", "json")
+GROUPINGS = ("source", "ticker")
+TRUNCATION_MARKS = ("…", "...", "[…]", "[...]", "read more", "læs mere", "continue reading")
+
+Loader = Callable[[StoredEntry, Source], Article]
+Analyser = Callable[[Article], Report]
+
+
+@dataclass
+class Settings:
+    sources: list[Source]
+    output: Path
+    formats: list[str]
+    since: timedelta | None
+    since_text: str | None = None  # as written, for the digest's heading
+    group_by: str = "source"
+    concurrency: int = 4
+    host_delay: float = 1.0  # seconds between two requests to the same host
+    model: str | None = None
+    database: Path = field(default_factory=default_db_path)
+
+
+@dataclass
+class Failure:
+    what: str  # "feed Name (url)" or "article Title (url)"
+    error: str
+
+
+@dataclass
+class Outcome:
+    feeds: list[FeedResult] = field(default_factory=list)
+    new: list[StoredEntry] = field(default_factory=list)  # dry run: what would be processed
+    processed: int = 0
+    duplicates: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    documents: list[Path] = field(default_factory=list)
+
+
+# --- settings -----------------------------------------------------------------------------------
+
+
+def parse_since(text: str | None) -> timedelta | None:
+    """'24h', '3d', '90m', '2w' -> timedelta; 'all' or '' -> None (no cut-off)."""
+    if text is None or text.strip().lower() in ("", "all"):
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text.lower())
+    if not m or int(m.group(1)) == 0:
+        raise UsageError(f"--since must look like 90m, 24h, 3d or 2w (or 'all'), got {text!r}")
+    unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
+    return timedelta(**{unit: int(m.group(1))})
+
+
+def parse_formats(value: object) -> list[str]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list) or not items:
+        raise UsageError(f"formats must be a list such as md,html,json, got {value!r}")
+    out = []
+    for item in items:
+        name = str(item).strip().lower()
+        name = {"markdown": "md"}.get(name, name)
+        if name not in FORMATS:
+            raise UsageError(f"unknown digest format {item!r} (choose from {', '.join(FORMATS)})")
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def load_settings(cfg: dict, *, config_path: Path, since: str | None = None, out: Path | None = None,
+                  formats: str | None = None, group_by: str | None = None, model: str | None = None) -> Settings:
+    """The config's [digest] table and [[sources]], overridden by command-line options."""
+    digest_cfg = cfg.get("digest", {})
+    if not isinstance(digest_cfg, dict):
+        raise UsageError("config: [digest] must be a table")
+    unknown = sorted(set(digest_cfg) - DIGEST_KEYS)
+    if unknown:
+        raise UsageError(f"config [digest]: unknown key '{unknown[0]}' (known: {', '.join(sorted(DIGEST_KEYS))})")
+    base = config_path.parent
+
+    def path_of(key: str) -> Path | None:
+        value = digest_cfg.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value:
+            raise UsageError(f"config [digest]: '{key}' must be a path, got {value!r}")
+        return base / Path(value).expanduser()
+
+    raw_sources = cfg.get("sources", [])
+    if not isinstance(raw_sources, list):
+        raise UsageError("config: sources must be written as [[sources]] tables")
+    sources = [parse_source(t, f"config [[sources]] #{i}") for i, t in enumerate(raw_sources, start=1)]
+    opml = path_of("opml")
+    if opml is not None:
+        sources += load_opml(opml)
+    if not sources:
+        raise UsageError(f"no feeds configured: add [[sources]] tables with name and url to {config_path}")
+    seen: set[str] = set()
+    for s in sources:
+        if s.url in seen:
+            raise UsageError(f"config: feed {s.url} is listed twice")
+        seen.add(s.url)
+
+    concurrency = digest_cfg.get("concurrency", 4)
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or not 1 <= concurrency <= 32:
+        raise UsageError(f"config [digest]: 'concurrency' must be a whole number from 1 to 32, got {concurrency!r}")
+    host_delay = digest_cfg.get("host_delay", 1.0)
+    if not isinstance(host_delay, (int, float)) or isinstance(host_delay, bool) or not 0 <= host_delay <= 60:
+        raise UsageError(f"config [digest]: 'host_delay' must be seconds from 0 to 60, got {host_delay!r}")
+    group = group_by or digest_cfg.get("group_by", "source")
+    if group not in GROUPINGS:
+        raise UsageError(f"--group-by must be source or ticker, got {group!r}")
+    model_spec = model or digest_cfg.get("model")
+    if model_spec is not None and not isinstance(model_spec, str):
+        raise UsageError(f"config [digest]: 'model' must be a string, got {model_spec!r}")
+    since_text = since if since is not None else digest_cfg.get("since", "24h")
+    if not isinstance(since_text, str):
+        raise UsageError(f"config [digest]: 'since' must be text such as \"24h\" or \"3d\", got {since_text!r}")
+    since_delta = parse_since(since_text)
+    return Settings(
+        sources=sources,
+        output=out or path_of("output") or data_dir() / "digests",
+        formats=parse_formats(formats or digest_cfg.get("formats", list(FORMATS))),
+        since=since_delta,
+        since_text=since_text if since_delta else None,
+        group_by=group,
+        concurrency=concurrency,
+        host_delay=float(host_delay),
+        model=model_spec,
+        database=path_of("database") or default_db_path(),
+    )
+
+
+# --- politeness and progress ------------------------------------------------------------------
+
+
+class HostGate:
+    """At most one request in flight per host, and `delay` seconds between two requests to it."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self._locks: dict[str, threading.Lock] = {}
+        self._last: dict[str, float] = {}
+        self._guard = threading.Lock()
+
+    @contextmanager
+    def slot(self, url: str | None) -> Iterator[None]:
+        host = (urlsplit(url or "").hostname or "").lower()
+        with self._guard:
+            lock = self._locks.setdefault(host, threading.Lock())
+        with lock:
+            wait = self._last.get(host, float("-inf")) + self.delay - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                yield
+            finally:
+                self._last[host] = time.monotonic()
+
+
+def _interleave_hosts(entries: list[StoredEntry]) -> list[StoredEntry]:
+    """Round-robin over hosts, so workers are not all queued behind one host's gate."""
+    by_host: dict[str, list[StoredEntry]] = {}
+    for e in entries:
+        by_host.setdefault(urlsplit(e.url or "").hostname or "", []).append(e)
+    queues = list(by_host.values())
+    out = []
+    while queues:
+        out += [q.pop(0) for q in queues]
+        queues = [q for q in queues if q]
+    return out
+
+
+class Progress:
+    """A rich progress bar on a terminal; plain log lines (for cron's mail or a log file) otherwise."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.bar = None
+        if self.stream.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
+
+            self.bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                    console=Console(file=self.stream), transient=True)
+
+    def log(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(message, markup=False, highlight=False)
+        else:
+            print(f"newsum digest: {message}", file=self.stream, flush=True)
+
+    @contextmanager
+    def articles(self, total: int) -> Iterator[Callable[[str], None]]:
+        if self.bar is None:
+            yield self.log
+            return
+        with self.bar:
+            task = self.bar.add_task("articles", total=total)
+
+            def step(message: str) -> None:
+                self.log(message)
+                self.bar.advance(task)
+
+            yield step
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def _is_truncated(article: Article, entry: StoredEntry, source: Source) -> bool:
+    """A feed excerpt ending in '…' or 'Read more' is only the start of the article."""
+    if source.full_page:
+        return False
+    tail = article.text.rstrip().lower()[-40:]
+    return any(tail.endswith(mark) for mark in TRUNCATION_MARKS)
+
+
+def load_entry(entry: StoredEntry, source: Source) -> Article:
+    """The entry's article: the page, fetched and cleaned like `newsum URL`, or the feed's own text."""
+    from . import clean, pipeline
+
+    if source.full_page:
+        if not entry.url or urlsplit(entry.url).scheme not in ("http", "https"):
+            raise UsageError(f"entry has no http(s) link to fetch: {entry.url!r}")
+        article = pipeline.load_article(entry.url)
+    else:
+        content = entry.feed_content or ""
+        looks_html = bool(re.search(r"<[a-zA-Z/][^>]*>", content))
+        article = clean.clean_html(content, entry.url) if looks_html else clean.clean_text(content, entry.url)
+    # The feed's headline is the editor's; a page <title> often carries the site name too.
+    article.title = entry.title or article.title
+    article.url = article.url or entry.url
+    article.language = article.language or source.language
+    return article
+
+
+def pipeline_analyser(model_spec: str | None, cfg: dict) -> Analyser:
+    """The single-article analysis; the model is loaded once, and only when an article needs it."""
+    from . import pipeline
+    from .models import load_model
+
+    model = None
+
+    def analyse(article: Article) -> Report:
+        nonlocal model
+        if model is None:
+            model = load_model(model_spec, config=cfg)
+        return pipeline.analyse(article, model=model, summarize=True)
+
+    return analyse
+
+
+def _read_feeds(settings: Settings, store: Store, pool: ThreadPoolExecutor, gate: HostGate) -> list[FeedResult]:
+    def one(source: Source) -> FeedResult:
+        etag, last_modified = store_validators[source.url]
+        with gate.slot(source.url):
+            try:
+                return read_feed(source, etag=etag, last_modified=last_modified)
+            except Exception as exc:  # one bad feed must not stop the others
+                return FeedResult(source, "failed", error=f"{type(exc).__name__}: {exc}")
+
+    # sqlite connections stay on this thread: look the validators up before fanning out
+    store_validators = {s.url: store.validators(s.url) for s in settings.sources}
+    return list(pool.map(one, settings.sources))
+
+
+def run_digest(settings: Settings, store: Store, *, load: Loader = load_entry, analyse: Analyser,
+               dry_run: bool = False, progress: Progress | None = None,
+               now: datetime | None = None, run_id: int | None = None) -> Outcome:
+    progress = progress or Progress()
+    now = now or datetime.now(timezone.utc)
+    cutoff = now - settings.since if settings.since else None
+    outcome = Outcome()
+    gate = HostGate(settings.host_delay)
+    by_url = {s.url: s for s in settings.sources}
+
+    with ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="digest") as pool:
+        outcome.feeds = _read_feeds(settings, store, pool, gate)
+        for result in outcome.feeds:
+            src = result.source
+            if result.status == "failed":
+                outcome.failures.append(Failure(f"feed {src.name} ({src.url})", result.error or "failed"))
+                progress.log(f"feed {src.name}: FAILED: {result.error}")
+                continue
+            if result.warning:
+                progress.log(f"feed {src.name}: warning: {result.warning}")
+            wanted = select_entries(result.entries, src, since=cutoff)
+            if dry_run:
+                fresh = [e for e in wanted if not store.entry_known(e.feed_url, e.guid, e.link)]
+                outcome.new += [StoredEntry(0, e.source, e.feed_url, e.guid, e.link, e.title, e.published,
+                                            e.content, 0) for e in fresh]
+                progress.log(f"feed {src.name}: {result.status}, {len(fresh)} new")
+                continue
+            queued = store.record_feed(feed_url=src.url, name=src.name, status=result.status, etag=result.etag,
+                                       last_modified=result.last_modified, entries=[e.as_row() for e in wanted])
+            note = "304 not modified" if result.status == "not_modified" else f"{len(result.entries)} entries"
+            progress.log(f"feed {src.name}: {note}, {queued} new")
+
+        pending = store.pending(list(by_url))
+        if dry_run:
+            outcome.new = pending + outcome.new
+            return outcome
+        if not pending:
+            return outcome
+
+        def fetch_and_clean(entry: StoredEntry) -> tuple[Article, float]:
+            start = time.perf_counter()
+            source = by_url[entry.feed_url]
+            with gate.slot(entry.url if source.full_page else None):
+                article = load(entry, source)
+            return article, time.perf_counter() - start
+
+        futures: dict[Future, StoredEntry] = {pool.submit(fetch_and_clean, e): e for e in _interleave_hosts(pending)}
+        try:
+            with progress.articles(len(futures)) as step:
+                for fut in as_completed(futures):
+                    entry = futures[fut]
+                    _process_one(entry, fut, by_url[entry.feed_url], store, analyse, outcome, step, run_id)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+    return outcome
+
+
+def _process_one(entry: StoredEntry, fut: Future, source: Source, store: Store, analyse: Analyser,
+                 outcome: Outcome, step: Callable[[str], None], run_id: int | None) -> None:
+    """Dedupe, analyse and commit one loaded entry (on the main thread: the model runs serially)."""
+    label = entry.title or entry.url or entry.guid
+    try:
+        article, load_seconds = fut.result()
+        duplicate_of = store.find_duplicate(article.text)
+        if duplicate_of is not None:
+            store.mark_duplicate(entry.id, duplicate_of)
+            outcome.duplicates += 1
+            step(f"duplicate: {label} (same text as entry {duplicate_of})")
+            return
+        start = time.perf_counter()
+        report = analyse(article)
+        analyse_seconds = time.perf_counter() - start
+    except ModelError:
+        raise  # no model: every article would fail the same way; stop with the model's message
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, NewsumError) else f"{type(exc).__name__}: {exc}"
+        store.mark_failed(entry.id, message)
+        outcome.failures.append(Failure(f"article {label} ({entry.url})", message))
+        step(f"FAILED: {label}: {message}")
+        return
+    data = report.to_dict()
+    data["truncated"] = bool(data.get("truncated")) or _is_truncated(article, entry, source)
+    timings = {"load": round(load_seconds, 4), "analyse": round(analyse_seconds, 4)}
+    store.save_result(entry.id, clean_text=article.text, report=data,
+                      model=report.summary.model if report.summary else None, timings=timings, run_id=run_id)
+    outcome.processed += 1
+    step(f"done: {label} ({load_seconds + analyse_seconds:.1f}s)")
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def build_document(results: list[dict], *, now: datetime, since: str | None, group_by: str,
+                   failures: list[Failure]) -> dict:
+    """The digest as data: what the three renderers (and the JSON file) show."""
+    articles = []
+    for r in results:
+        rep = dict(r["report"])
+        rep.pop("text", None)  # the clean text stays in the store; the digest shows summaries
+        summary = rep.get("summary")
+        flags = [flag for flag, on in (
+            ("ungrounded", summary is not None and rep.get("grounded") is False),
+            ("paywalled", bool(rep.get("paywalled"))),
+            ("truncated", bool(rep.get("truncated"))),
+            ("no-summary", summary is None),
+        ) if on]
+        articles.append({
+            **rep,
+            "entry_id": r["entry_id"],
+            "guid": r["guid"],
+            "source": r["source"],
+            "link": rep.get("url") or r["link"],
+            "title": rep.get("title") or r["feed_title"],
+            "published": r["feed_published"] or rep.get("published"),  # the feed's date is the publisher's
+            "language": rep.get("language") or rep.get("source_language"),
+            "flags": flags,
+            "ticker_summary": article_tickers(rep),
+            "timings_digest": r["timings"],
+        })
+    return {
+        "generated_at": now.isoformat(timespec="seconds"),
+        "since": since,
+        "group_by": group_by,
+        "top_tickers": top_tickers(articles),
+        "articles": articles,
+        "failures": [{"what": f.what, "error": f.error} for f in failures],
+    }
+
+
+def write_documents(doc: dict, out_dir: Path, formats: list[str], now: datetime) -> list[Path]:
+    """digest-YYYY-MM-DD-HHMM.{md,html,json}, each written to a temp name and renamed into place."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
+    written = []
+    stem = f"digest-{now:%Y-%m-%d-%H%M}"
+    for fmt in formats:
+        path = out_dir / f"{stem}.{fmt}"
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(RENDERERS[fmt](doc), encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    return written
+
+
+def run_digest_command(*, config_path: Path | None, since: str | None, out: Path | None, formats: str | None,
+                       group_by: str | None, dry_run: bool, model_spec: str | None,
+                       analyse: Analyser | None = None, load: Loader = load_entry,
+                       progress: Progress | None = None) -> Outcome:
+    cfg = load_config(config_path)
+    settings = load_settings(cfg, config_path=Path(config_path) if config_path else default_config_path(),
+                             since=since, out=out, formats=formats, group_by=group_by, model=model_spec)
+    progress = progress or Progress()
+    analyse = analyse or pipeline_analyser(settings.model, cfg)
+    with Store(settings.database) as store:
+        now = datetime.now(timezone.utc)
+        if dry_run:
+            outcome = run_digest(settings, store, load=load, analyse=analyse, dry_run=True, progress=progress,
+                                 now=now)
+            for e in outcome.new:
+                print(f"{e.source}\t{e.published or '-'}\t{e.title or '(untitled)'}\t{e.url or ''}")
+            progress.log(f"dry run: {len(outcome.new)} new entries; nothing written")
+            _raise_for_failures(outcome, progress)
+            return outcome
+        run_id = store.start_run()
+        outcome = run_digest(settings, store, load=load, analyse=analyse, progress=progress, now=now,
+                             run_id=run_id)
+        results = store.undigested()
+        if results:
+            doc = build_document(results, now=now, since=settings.since_text, group_by=settings.group_by,
+                                 failures=outcome.failures)
+            outcome.documents = write_documents(doc, settings.output, settings.formats, now)
+        summary = {"processed": outcome.processed, "duplicates": outcome.duplicates, "in_digest": len(results),
+                   "failures": [f.__dict__ for f in outcome.failures],
+                   "documents": [str(p) for p in outcome.documents],
+                   "feeds": {r.source.url: r.status for r in outcome.feeds}}
+        store.finish_run(run_id, status="failures" if outcome.failures else "ok", summary=summary,
+                         digested=[r["entry_id"] for r in results])
+    not_modified = sum(r.status == "not_modified" for r in outcome.feeds)
+    wrote = ", ".join(str(p) for p in outcome.documents) if outcome.documents else "no digest (nothing new)"
+    progress.log(f"{outcome.processed} processed, {outcome.duplicates} duplicates, {len(outcome.failures)} failed, "
+                 f"{not_modified} feeds not modified; {wrote}")
+    _raise_for_failures(outcome, progress)
+    return outcome
+
+
+def _raise_for_failures(outcome: Outcome, progress: Progress) -> None:
+    if not outcome.failures:
+        return
+    progress.log(f"{len(outcome.failures)} failure(s):")
+    for f in outcome.failures:
+        progress.log(f"  {f.what}: {f.error}")
+    raise DigestError(f"{len(outcome.failures)} feed(s)/article(s) failed (listed above); the rest is in the digest")

@@ -1,0 +1,89 @@
+"""Language of an article body: langdetect, seeded so the answer is the same on every run,
+voted per paragraph so a Danish page carrying an English article reports "en".
+
+Short Danish text is often mistaken for Norwegian or Swedish; words spelled differently in
+those languages (summarizer/data/langid.json) settle it. Other codes are reported as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
+
+DetectorFactory.seed = 0  # langdetect samples randomly; a fixed seed makes it deterministic
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+MIN_PARAGRAPH_CHARS = 20  # shorter lines (subheads, captions) only vote when nothing longer exists
+MAX_SAMPLE_CHARS = 6000  # enough to decide; keeps long articles fast
+
+
+@lru_cache(maxsize=1)
+def _markers() -> dict:
+    data = json.loads(resources.files("summarizer.data").joinpath("langid.json").read_text("utf-8"))
+    return {
+        "confusables": frozenset(data["confusables"]),
+        "danish": frozenset(data["danish_only"]),
+        "other": frozenset(data["other_only"]),
+        "short": int(data["short_text_chars"]),
+    }
+
+
+def _settle_scandinavian(text: str, guess: str, candidates: dict[str, float]) -> str:
+    """Map a Norwegian/Swedish guess to Danish when the spelling says Danish (or cannot tell, on short text)."""
+    m = _markers()
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    danish = sum(w in m["danish"] for w in words) + (2 if re.search("[æø]", text, re.I) else 0)
+    other = sum(w in m["other"] for w in words) + (2 if re.search("[äö]", text, re.I) else 0)
+    if danish > other:
+        return "da"
+    if danish == other and len(text) < m["short"] and ("da" in candidates or danish > 0):
+        return "da"
+    return guess
+
+
+def _detect_with_probs(text: str) -> dict[str, float]:
+    try:
+        return {c.lang: c.prob for c in detect_langs(text)}
+    except LangDetectException:  # no letters, only numbers or symbols
+        return {}
+
+
+def detect(text: str) -> str | None:
+    """ISO 639-1 code of TEXT ("da", "en", ...), or None when there is nothing to go on."""
+    text = (text or "").strip()
+    if not _WORD_RE.search(text):
+        return None
+    candidates = _detect_with_probs(text[:MAX_SAMPLE_CHARS])
+    if not candidates:
+        return None
+    guess = max(candidates, key=candidates.get)
+    if guess in _markers()["confusables"]:
+        guess = _settle_scandinavian(text, guess, candidates)
+    return guess
+
+
+def article_language(paragraphs: list[str]) -> str | None:
+    """The language most of the body is written in: each paragraph votes with its length."""
+    texts = [p.strip() for p in paragraphs if p and p.strip()]
+    voters = [p for p in texts if len(p) >= MIN_PARAGRAPH_CHARS] or texts
+    if not voters:
+        return None
+    votes: Counter[str] = Counter()
+    sampled = 0
+    # Longest first: they decide most reliably, and the sample cap then drops only the short ones.
+    for p in sorted(voters, key=len, reverse=True):
+        if sampled >= MAX_SAMPLE_CHARS:
+            break
+        lang = detect(p)
+        if lang:
+            votes[lang] += len(p)
+        sampled += len(p)
+    if not votes:
+        return None
+    return votes.most_common(1)[0][0]

