@@ -27,7 +27,6 @@ from .numbers import Quantity, find_quantities, guess_language, same_quantity
 
 _OPENERS = "»“\"‘„("
 _CLOSERS = "«”\"’)"
-_NAME = r"[A-ZÆØÅ][\w\-’'.]*(?:\s+(?:[A-ZÆØÅ][\w\-’'.]*|de|van|von|der|af))*"
 _PERSON = r"[A-ZÆØÅ][a-zæøåéü]+(?:[\s\-][A-ZÆØÅ]\.?)?(?:\s+[A-ZÆØÅ][\w\-]+)+"
 _ORG = r"(?:[A-ZÆØÅ0-9][\w&\-.’']*)(?:\s+(?:[A-ZÆØÅ0-9&][\w&\-.’']*|of|for|and))*"
 
@@ -45,6 +44,12 @@ def _institutions() -> dict[str, str]:
 
 
 def _alt(words) -> str:
+    """A regex alternation of words, longest first (cached: the word lists are fixed)."""
+    return _alt_cached(tuple(words))
+
+
+@lru_cache(maxsize=64)
+def _alt_cached(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -127,9 +132,7 @@ def _direction(sentence: str, q: Quantity, q_start: int, prev_end: int) -> str |
     if after and after[0] in ("higher", "lower", "up", "down", "op", "ned", "højere", "lavere"):
         return "up" if after[0] in ("higher", "up", "op", "højere") else "down"
     tokens = [t for t in re.findall(r"[\w/]+", sentence[prev_end:q_start].lower()) if t not in w["filler_words"]][-5:]
-    if tokens and tokens[-1] in w["level_words"] and not (
-        len(tokens) >= 2 and tokens[-2] in ("up", "down", "op", "ned")
-    ):
+    if tokens and tokens[-1] in w["level_words"]:
         return None  # "to 4.97%", "til 58,7 mia. kr.", "from 1.4%": a level, not a change
     for t in reversed(tokens):
         if t in w["up_words"]:
@@ -139,15 +142,13 @@ def _direction(sentence: str, q: Quantity, q_start: int, prev_end: int) -> str |
     return None
 
 
-def _claim_numbers(sentence: str, lang: str) -> list[ClaimNumber]:
+def _claim_numbers(sentence: str, quantities: list[Quantity]) -> list[ClaimNumber]:
+    """The figures of a sentence as ClaimNumbers: value after scale ("3,1 mia." -> 3.1e9), unit, direction."""
     out = []
     prev_end = 0
-    for q in find_quantities(sentence, lang):
-        if q.kind == "tenor":
-            prev_end = q.end
-            continue
-        unit = q.unit
-        out.append(ClaimNumber(value=_clean_float(q.amount), unit=unit, direction=_direction(sentence, q, q.start, prev_end)))
+    for q in quantities:
+        if q.kind not in ("tenor", "ordinal"):
+            out.append(ClaimNumber(value=_clean_float(q.amount), unit=q.unit, direction=_direction(sentence, q, q.start, prev_end)))
         prev_end = q.end
     return out
 
@@ -157,13 +158,9 @@ def _clean_float(x: float) -> float:
 
 
 def _is_checkable(qs: list[Quantity]) -> bool:
-    """A figure worth checking: a unit or scale, a decimal, or a date - not just a year or a tenor."""
-    for q in qs:
-        if q.kind in ("tenor", "year"):
-            continue
-        if q.unit or q.scale != 1.0 or q.decimals or q.value >= 100 or q.kind == "date":
-            return True
-    return False
+    """A figure worth checking: any number except a bare year, a tenor ("10-year") or an ordinal
+    ("3. kvartal"); "i 2023" alone is context, not a claim."""
+    return any(q.kind not in ("tenor", "year", "ordinal") for q in qs)
 
 
 # ---------------------------------------------------------------- attribution
@@ -239,10 +236,19 @@ def _reported(sentence: str, ctx: _Context) -> str | None:
     """'Lapthorne says that ...' / 'the Labor Department said.' / "Bank of America's economists point out"."""
     speech = _alt(_words()["reported_verbs"])
     m = re.search(rf"(?P<who>{_ORG})(?P<poss>['’]s?\s+(?:\w+\s+){{0,2}}(?:economists?|analysts?|strategists?|økonomer|analytikere))?\s+(?:{speech})\b", sentence)
+    if not m:
+        m = re.search(
+            rf"(?P<who>{_ORG})(?:['’]s?)?\s+(?:(?:\w+\s+)?(?:analysts?|economists?|strategists?|analytikere|økonomer)\s+(?:had\s+|havde\s+|have\s+)?"
+            rf"(?:expected|forecast|estimated|projected|see|expect|ventet|venter|forventer|forventet|vurderer)"
+            rf"|(?:reported|rapporterer|oplyser|meddeler)\s*[.,;])",
+            sentence,
+        )
     if m:
         who = _clean_source(m.group("who"))
-        who = re.sub(r"^(?:And|But|As|Men|Og|Som)\s+", "", who)
-        return ctx.people.get(who.split()[-1], _institutions().get(who, who)) if who else None
+        who = re.sub(r"^(?:And|But|As|Men|Og|Som|Separately|Meanwhile)\s*,?\s+", "", who)
+        if not who or who.lower() in _words()["generic_speakers"]:
+            return None
+        return ctx.people.get(who.split()[-1], _institutions().get(who, who))
     return None
 
 
@@ -257,6 +263,9 @@ def _named_source(sentence: str, ctx: _Context) -> str | None:
         if src in ("selskabet", "the company"):
             return ctx.main_company
         return _institutions().get(_clean_source(src), _clean_source(src)) or None
+    m = re.search(rf"\b(?:beregninger|tal|data|opgørelser|calculations|figures|estimates)\s+(?:fra|from|by)\s+(?:the\s+)?(?P<s>{_ORG})", sentence)
+    if m:
+        return _clean_source(m.group("s")) or None
     m = re.search(rf"(?P<s>{_ORG})\s+(?:data|figures|tal|survey)\s+(?:show|shows|showed|viser|suggest)", sentence)
     if m:
         return _clean_source(re.sub(r"^(?:The|the)\s+(?:latest|newest|new|seneste)?\s*", "", m.group("s"))) or None
@@ -267,13 +276,18 @@ def _actor(sentence: str, s_start: int, hits: list[TickerHit], ctx: _Context, sh
     """The company or institution doing something: 'Danske Bank (DANSKE) venter', 'ECB torsdag sænkede'."""
     w = _words()
     verbs = rf"(?:{_alt(w['report_verbs'])})\b"
+    moves = rf"(?:{_alt(w['price_moves'])})\b"
+    if hits and hits[0].start - s_start <= 12 and re.match(
+        rf"(?:\s+[AB]\b)?(?:[-‑]aktien)?(?:\s*\([^)]*\))?\s+(?:\w+\s+){{0,1}}?{moves}", sentence[hits[0].end - s_start :]
+    ):
+        return None  # "$TSLA slid 4.8% ... after Tesla delivered ...": a price move, no one's claim
     for h in hits:
         if h.symbol.startswith("^") or "=" in h.symbol:
             continue
         rest = sentence[h.end - s_start :]
         if re.match(r"[-‑]?(?:aktien|aktie|s aktie|['’]s? (?:shares|stock))", rest):
             continue  # "DSV-aktien (DSV) er faldet": the share price, no one's claim
-        if re.match(rf"(?:\s*\([^)]*\))?\s+(?:\w+\s+){{0,2}}?{verbs}", rest):
+        if re.match(rf"(?:\.com|\s+(?:Inc|Corp|A/S|plc|Group|Holding|& Co)\.?)?(?:\s*\([^)]*\))?(?:\s*,[^,]{{3,80}},)?\s+(?:\w+\s+){{0,3}}?{verbs}", rest):
             return shown.get(h.symbol, h.name)
     for written, canonical in _institutions().items():
         if re.search(rf"(?<![\w-]){re.escape(written)}(?:['’]s)?\s+(?:\w+\s+){{0,2}}?{verbs}", sentence):
@@ -284,9 +298,9 @@ def _actor(sentence: str, s_start: int, hits: list[TickerHit], ctx: _Context, sh
             return ctx.central_bank
     company = ctx.recent_company or ctx.main_company
     if company:
-        if re.match(rf"(?:\w+\s+){{0,1}}(?:{_alt(w['company_anaphors'])})\b", lead):
+        if _starts_with_company_noun(lead):
             return company
-        if re.match(rf"(?:(?:the|its|den|det|de)\s+)?(?:{_alt(w['metric_subjects'])})\b", lead) and not re.match(
+        if re.match(rf"(?:[\w\-]+\s+){{0,2}}(?:{_alt(w['metric_subjects'])})\b", lead) and not re.match(
             rf"(?:{_alt(w['price_subjects'])})\b", lead
         ):
             return company
@@ -310,7 +324,7 @@ def _note_author(sentence: str, ctx: _Context) -> str | None:
         full = _person_with_org(m.group("p"), org)
         ctx.people[m.group("p").split()[-1]] = full
         return full
-    m = re.search(rf"\b(?P<s>[A-ZÆØÅ][\w\-]+)\s+(?:says|said|siger|mener)\s+(?:that|at)\b", sentence)
+    m = re.search(r"\b(?P<s>[A-ZÆØÅ][\w\-]+)\s+(?:says|said|siger|mener)\s+(?:that|at)\b", sentence)
     if m and m.group("s") in ctx.people:
         return ctx.people[m.group("s")]
     return None
@@ -334,9 +348,7 @@ def find_claims(text: str, tickers: list[TickerHit] | None = None) -> list[Claim
     for i, s in enumerate(sentences):
         body = text[s.start : s.end]
         in_sentence = [h for h in tickers if s.start <= h.start and h.end <= s.end]
-        earlier = [h for h in tickers if h.end <= s.start and _is_company(h)]
-        ctx.recent_company = shown.get(earlier[-1].symbol, earlier[-1].name) if earlier else None
-        ctx.recent_symbol = earlier[-1].symbol if earlier else None
+        _recent_company(ctx, tickers, sentences[i - 1].start if i else s.start, s.start, shown)
         note = _note_author(body, ctx)
         explicit = _speaker(body, ctx) or _named_source(body, ctx) or _reported(body, ctx) or quote_speaker.get(i)
         actor = _actor(body, s.start, in_sentence, ctx, shown)
@@ -353,12 +365,33 @@ def find_claims(text: str, tickers: list[TickerHit] | None = None) -> list[Claim
                 text=body,
                 start=s.start,
                 end=s.end,
-                numbers=_claim_numbers(body, lang),
+                numbers=_claim_numbers(body, quantities),
                 subject=subject,
                 attributed_to=explicit or note or actor or ctx.carried,
             )
         )
     return claims
+
+
+def _recent_company(ctx: _Context, tickers: list[TickerHit], window_start: int, start: int, shown: dict[str, str]) -> None:
+    """The company 'Omsætningen' / 'the company' refers to: among those named in the previous
+    sentence, the one the article names most; else the one named last."""
+    companies = [h for h in tickers if h.end <= start and _is_company(h)]
+    if not companies:
+        ctx.recent_company = ctx.recent_symbol = None
+        return
+    near = [h for h in companies if h.start >= window_start] or companies[-1:]
+    counts = Counter(h.symbol for h in companies)
+    symbol = max(near, key=lambda h: (counts[h.symbol], h.start)).symbol
+    ctx.recent_symbol = symbol
+    ctx.recent_company = shown.get(symbol, next(h.name for h in near if h.symbol == symbol))
+
+
+def _starts_with_company_noun(lead: str) -> bool:
+    """'Selskabet venter', 'The Danish drugmaker, whose ... said': the sentence opens on the company."""
+    words = re.findall(r"[\w\-]+", lead[:60])[:3]
+    nouns = set(_words()["company_nouns"])
+    return bool(words) and (words[0] in nouns or (words[0] in ("the", "den", "det") and any(w in nouns for w in words[1:])))
 
 
 def _is_company(h: TickerHit) -> bool:
@@ -416,52 +449,32 @@ def _quote_speakers(text: str, sentences: list[Sentence], ctx: _Context) -> dict
 # ---------------------------------------------------------------- model pass
 
 
-_MODEL_PROMPT = "claims_extract"
+_MODEL_PROMPT = "claims-extract"
+_MODEL_INPUT_CHARS = 6000  # small local models have a short context; claims past this are left to the rules
 
 
 def add_model_claims(report: Report, model) -> None:
     """--llm-extract: ask the model for more claims; keep one only when its sentence is verbatim in
-    the article and every number in it is also in that sentence (and so in the article)."""
+    the article and every number in it is also in the article (numbers.same_quantity)."""
+    from .promptfiles import load_prompt
+
     text = report.article.text
-    prompt = _load_prompt(_MODEL_PROMPT)
-    messages = [
-        {"role": "system", "content": prompt},
-        {"role": "user", "content": text[:6000]},
-    ]
+    messages = load_prompt(_MODEL_PROMPT).render(article=text[:_MODEL_INPUT_CHARS])
     reply = model.chat(messages, max_tokens=512).text
-    have = {(c.start, c.end) for c in report.claims or []}
     lang = guess_language(text)
+    article_qs = find_quantities(text, lang)
+    existing = list(report.claims or [])
     added: list[Claim] = []
     for line in reply.splitlines():
-        candidate = line.strip().lstrip("-*•0123456789. ").strip().strip('"')
-        if len(candidate) < 20:
-            continue
-        start = text.find(candidate)
+        candidate = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line).strip().strip('"')
+        start = text.find(candidate) if len(candidate) >= 20 else -1
         if start < 0:
             continue  # not verbatim: dropped
         end = start + len(candidate)
-        if (start, end) in have or any(c.start <= start and end <= c.end for c in report.claims or []):
-            continue
+        if any(c.start <= start and end <= c.end for c in existing + added):
+            continue  # already a claim
         found = find_quantities(candidate, lang)
-        article_qs = find_quantities(text, lang)
         if not found or not all(any(same_quantity(q, a) for a in article_qs) for q in found):
-            continue
-        added.append(
-            Claim(text=candidate, start=start, end=end, numbers=_claim_numbers(candidate, lang), subject=None, attributed_to=None)
-        )
-        have.add((start, end))
-    report.claims = sorted((report.claims or []) + added, key=lambda c: c.start)
-
-
-def _load_prompt(name: str) -> str:
-    from pathlib import Path
-
-    here = Path(__file__).resolve().parent
-    for base in (here / "prompts", here.parent / "prompts"):
-        path = base / f"{name}.txt"
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    return (
-        "List the sentences of the article that state a checkable number or forecast. "
-        "Copy each sentence exactly, one per line, nothing else."
-    )
+            continue  # no figure, or a figure the article does not state
+        added.append(Claim(text=candidate, start=start, end=end, numbers=_claim_numbers(candidate, found)))
+    report.claims = sorted(existing + added, key=lambda c: c.start)

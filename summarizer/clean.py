@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 import trafilatura
+from lxml import etree
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
@@ -27,7 +28,6 @@ from . import langid
 from .article import Article, Fetched
 from .errors import NoArticleError
 
-_WS_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _SENTENCE_END_RE = re.compile(r"[.!?…:;»”\"')\]]\s*$")
@@ -55,6 +55,9 @@ class _Rules:
     prune: re.Pattern
     prune_paywall: re.Pattern
     protect_tags: frozenset
+    prune_tags: tuple
+    box_label: etree.XPath
+    box_max_chars: int
     dek: re.Pattern
     exact: frozenset
     prefix: re.Pattern
@@ -88,6 +91,13 @@ def rules() -> _Rules:
         prune=re.compile(rf"{_alternation(b['prune_token_contains'])}|^(?:{token_shapes})$"),
         prune_paywall=re.compile(_alternation(b["paywall_token_contains"]), re.I),
         protect_tags=frozenset(b["protect_tags"]),
+        prune_tags=tuple(b["prune_tags"]),
+        # a leaf element whose whole text is a label (case and a trailing colon ignored)
+        box_label=etree.XPath(
+            "//*[not(*)][string-length(.) < 40][contains($labels, concat('|', translate(normalize-space(.), "
+            "'ABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ:', 'abcdefghijklmnopqrstuvwxyzæøå'), '|'))]"
+        ),
+        box_max_chars=int(b["box_max_chars"]),
         dek=re.compile(rf"(?:^|\s)(?:{b['dek_tokens']})(?=\s|$)", re.I),
         exact=frozenset(b["drop_exact"]),
         prefix=re.compile(rf"(?:{_alternation(b['drop_prefix'])})"),
@@ -108,7 +118,7 @@ def rules() -> _Rules:
 
 
 def _squash(text: str) -> str:
-    return _WS_RE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def _norm(text: str) -> str:
@@ -131,6 +141,8 @@ def is_boilerplate(text: str) -> bool:
     n = _norm(text)
     if not n or n in r.exact:
         return True
+    if len(n) > 400:  # furniture is short; a long block is body text
+        return False
     if r.regex.fullmatch(n):
         return True
     if len(_words(n)) <= BOILER_MAX_WORDS and r.prefix.match(n):
@@ -143,7 +155,7 @@ def is_boilerplate(text: str) -> bool:
 
 def is_paywall_prompt(text: str) -> bool:
     n = _norm(text)
-    return len(_words(n)) <= 60 and bool(rules().paywall.search(n))
+    return len(n) <= 400 and bool(rules().paywall.search(n))
 
 
 def attribution_of(text: str) -> str | None:
@@ -230,6 +242,27 @@ def author_of(line: str) -> str | None:
     return name
 
 
+def tidy_author(author: str | None, page: str = "") -> str | None:
+    """A byline as metadata gives it -> the name: no 'Af'/'By', no date glued on, initials' dots kept."""
+    if not author:
+        return None
+    r = rules()
+    tokens = _BYLINE_PREFIX_RE.sub("", _squash(author)).split()
+    for i, tok in enumerate(tokens):
+        if tok[0].isdigit() or tok.lower().strip(".,") in r.date_words:
+            tokens = tokens[:i]
+            break
+    name = " ".join(tokens).strip(" ,|-")
+    if not name:
+        return None
+    if any(len(t) == 1 and t.isupper() for t in tokens) and page:
+        # metadata drops the dot after an initial ('Morten W Langer'); the page has the real spelling
+        pattern = r"\s+".join(re.escape(t) + (r"\." if len(t) == 1 else "") for t in tokens)
+        if m := re.search(pattern, page):
+            name = _squash(m.group(0))
+    return name
+
+
 # ---------------------------------------------------------------- HTML
 
 
@@ -241,39 +274,50 @@ def _long_paragraphs(el) -> int:
     return sum(1 for p in el.iter("p") if len(p.text_content()) >= 120)
 
 
-_TOKEN_VERDICTS: dict[str, bool] = {}  # class/id token -> prune?; tokens repeat across pages
+_VERDICTS: dict[str, bool] = {}  # class/id value or token -> furniture?; they repeat across pages
 
 
-def _is_furniture(el) -> bool:
-    r = rules()
-    for tok in _class_id(el).split():
-        verdict = _TOKEN_VERDICTS.get(tok)
-        if verdict is None:
-            if len(_TOKEN_VERDICTS) > 50_000:
-                _TOKEN_VERDICTS.clear()
-            verdict = _TOKEN_VERDICTS[tok] = bool(r.prune.search(tok.lower()))
-        if verdict:
-            return True
-    return False
+def _is_furniture(value: str) -> bool:
+    """Does a class/id attribute value hold a furniture token ('newsletter-signup', 'ad-slot', ...)?"""
+    verdict = _VERDICTS.get(value)
+    if verdict is None:
+        if len(_VERDICTS) > 50_000:
+            _VERDICTS.clear()
+        prune = rules().prune
+        verdict = _VERDICTS[value] = any(prune.search(tok) for tok in value.lower().split())
+    return verdict
 
 
-_CANDIDATES_XPATH = "//*[@class or @id] | //a[contains(@rel, 'sponsored')]"
+# Attribute values as strings, judged in Python (a cached dict lookup each), their elements fetched
+# only for the hits: cheaper than an element object per tag.
+_CLASS_ID_XPATH = etree.XPath("//@class | //@id")
 
 
-def _prune_furniture(tree) -> bool:
+@lru_cache(maxsize=1)
+def _box_labels() -> str:
+    return "|" + "|".join(_load_json("boilerplate.json")["box_labels"]) + "|"
+
+
+def _prune_furniture(tree, source: str = "") -> bool:
     """Drop page furniture by class/id and sponsored links; returns True when a paywall box was seen.
 
     An element holding most of the page's long paragraphs is never dropped, so a content wrapper
     whose class happens to say 'paywall' or 'comments' keeps the article.
     """
     r = rules()
-    doomed = [
-        el
-        for el in tree.xpath(_CANDIDATES_XPATH)
-        if el.tag not in r.protect_tags and (el.tag == "a" and "sponsored" in (el.get("rel") or "") or _is_furniture(el))
-    ]
+    doomed = [v.getparent() for v in _CLASS_ID_XPATH(tree) if _is_furniture(v)]
+    doomed = [el for el in doomed if el.tag not in r.protect_tags]
+    if not source or "sponsored" in source:
+        doomed.extend(tree.xpath("//a[contains(@rel, 'sponsored')]"))
+    doomed.extend(tree.iter(*r.prune_tags))
+    for label in r.box_label(tree, labels=_box_labels()):
+        box = label.getparent()
+        if box is not None and box.tag not in r.protect_tags and len(box.text_content()) <= r.box_max_chars:
+            doomed.append(box)
     page_long, paywall_seen = None, False
     for el in doomed:
+        if el.getparent() is None:  # listed twice, and already dropped
+            continue
         if _long_paragraphs(el) >= 3:
             page_long = page_long if page_long is not None else _long_paragraphs(tree)
             if _long_paragraphs(el) * 2 >= page_long:
@@ -281,8 +325,19 @@ def _prune_furniture(tree) -> bool:
         if not paywall_seen and r.prune_paywall.search(_class_id(el)):
             text = _norm(el.text_content())
             paywall_seen = bool(r.paywall.search(text) or re.search(r"abonn|subscri", text))
-        el.drop_tree()
+        _drop(el)
     return paywall_seen
+
+
+def _drop(el) -> None:
+    """Remove EL; loose text after it becomes a paragraph of its own (old pages write body text as
+    bare text between <br>s, and glued to the previous element it would be lost)."""
+    tail, el.tail = el.tail, None
+    if tail and tail.strip():
+        para = el.makeelement("p", {})
+        para.text = tail
+        el.addnext(para)
+    el.getparent().remove(el)
 
 
 def _find_dek(tree) -> str | None:
@@ -312,6 +367,19 @@ def _is_figure_table(table, body_chars: int) -> bool:
     return len(cells) >= 4 and numeric * 5 >= len(cells) * 2 and sum(map(len, cells)) * 2 < body_chars
 
 
+_BLOCK_TAGS = ("p", "head", "list", "quote", "table")
+
+
+def _main_cell(table):
+    """In a layout table (cells holding paragraphs), the cell with the article, or None when unclear."""
+    cells = [c for c in table.iter("cell") if any(ch.tag in _BLOCK_TAGS for ch in c)]
+    if not cells:
+        return None
+    prose = [sum(len(t) for t in c.itertext()) for c in cells]
+    best = max(range(len(cells)), key=prose.__getitem__)
+    return cells[best] if prose[best] * 10 >= sum(prose) * 6 else None
+
+
 def _body_blocks(body) -> list[Block]:
     """trafilatura's output tree -> blocks, one per paragraph, list item or table row."""
     blocks: list[Block] = []
@@ -324,6 +392,10 @@ def _body_blocks(body) -> list[Block]:
                 if text:
                     blocks.append(Block(text, "item"))
         elif tag == "table":
+            main = _main_cell(child)
+            if main is not None:  # an old-style page laid out in a table: read the article's cell
+                blocks.extend(_body_blocks(main))
+                continue
             body_chars = body_chars if body_chars is not None else len("".join(body.itertext()))
             if _is_figure_table(child, body_chars):
                 continue
@@ -358,7 +430,7 @@ def _extract_page(html: str | bytes, url: str | None, with_meta: bool) -> _Page:
     meta = extract_metadata(tree, url) if with_meta else None
     dek = _find_dek(tree)
     headlines = tuple(_squash(h.text_content()) for h in tree.iter("h1"))
-    paywall_seen = _prune_furniture(tree)
+    paywall_seen = _prune_furniture(tree, html if isinstance(html, str) else html.decode("latin-1"))
     doc = trafilatura.bare_extraction(
         tree, url=url, favor_precision=True, include_comments=False, with_metadata=False
     )
@@ -508,7 +580,7 @@ def clean_html(html: str | bytes, url: str | None = None) -> Article:
         filtered,
         url=url or (meta.url if meta else None),
         title=title,
-        author=meta.author if meta else None,
+        author=tidy_author(meta.author if meta else None, html if isinstance(html, str) else ""),
         published=published,
         site=meta.sitename if meta else None,
         attribution=filtered.attribution,

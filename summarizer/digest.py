@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -342,7 +342,7 @@ def run_digest(settings: Settings, store: Store, *, load: Loader = load_entry, a
         def fetch_and_clean(entry: StoredEntry) -> tuple[Article, float]:
             start = time.perf_counter()
             source = by_url[entry.feed_url]
-            with gate.slot(entry.url if source.full_page else None):
+            with gate.slot(entry.url) if source.full_page else nullcontext():  # feed text: no request
                 article = load(entry, source)
             return article, time.perf_counter() - start
 
@@ -457,7 +457,9 @@ def run_digest_command(*, config_path: Path | None, since: str | None, out: Path
                              since=since, out=out, formats=formats, group_by=group_by, model=model_spec)
     progress = progress or Progress()
     analyse = analyse or pipeline_analyser(settings.model, cfg)
-    with Store(settings.database) as store:
+    # a dry run against a fresh setup must not even create the database
+    db_path = ":memory:" if dry_run and not settings.database.exists() else settings.database
+    with _single_run(settings.database, dry_run), Store(db_path) as store:
         now = datetime.now(timezone.utc)
         if dry_run:
             outcome = run_digest(settings, store, load=load, analyse=analyse, dry_run=True, progress=progress,
@@ -487,6 +489,24 @@ def run_digest_command(*, config_path: Path | None, since: str | None, out: Path
                  f"{not_modified} feeds not modified; {wrote}")
     _raise_for_failures(outcome, progress)
     return outcome
+
+
+@contextmanager
+def _single_run(database: Path, dry_run: bool) -> Iterator[None]:
+    """One digest run per database at a time (cron may start tonight's while last night's still runs)."""
+    if dry_run:
+        yield
+        return
+    import fcntl
+
+    database.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = database.with_name(database.name + ".lock")
+    with lock_path.open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DigestError(f"another newsum digest is still running on {database} (lock: {lock_path})") from None
+        yield  # the lock goes with the file when it is closed, or when the process dies
 
 
 def _raise_for_failures(outcome: Outcome, progress: Progress) -> None:

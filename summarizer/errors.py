@@ -14,13 +14,13 @@ class UsageError(NewsumError):
 
 
 class FetchError(NewsumError):
-    """The source could not be read: dead URL, HTTP error, too large, not text, refused scheme."""
+    """The source could not be read: dead URL, HTTP error, too large, refused scheme, missing file."""
 
     exit_code = 3
 
 
 class NoArticleError(NewsumError):
-    """The source was read but holds no article text (empty file, binary, a page of chrome only)."""
+    """The source was read but holds no article text (empty, binary or non-text type, a page of chrome only)."""
 
     exit_code = 4
 

@@ -29,7 +29,7 @@ class Source:
     name: str
     url: str
     language: str | None = None  # hint when detection is unsure: "da" or "en"
-    limit: int | None = None  # at most this many new entries per run
+    limit: int | None = None  # look at the feed's `limit` newest (matching) entries only
     include: list[str] = field(default_factory=list)  # keep only entries mentioning one of these
     exclude: list[str] = field(default_factory=list)  # drop entries mentioning any of these
     full_page: bool = True  # fetch the article page; False: use the text the feed carries

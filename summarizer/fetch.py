@@ -60,7 +60,7 @@ import httpx
 
 from . import __version__
 from .article import Fetched
-from .errors import FetchError, NoArticleError
+from .errors import FetchError, NoArticleError, UsageError
 from .httpcache import CacheEntry, HttpCache
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -142,6 +142,8 @@ def read_source(
     cache_dir: Path | None = None,
 ) -> Fetched:
     """Read SOURCE (http(s) URL, local file path, or "-" for stdin) and decode it to text."""
+    if max_bytes <= 0:
+        raise UsageError(f"--max-bytes must be a positive number of bytes, not {max_bytes}")
     if source == "-":
         return _read_stdin(max_bytes)
     scheme = _scheme(source)
@@ -177,12 +179,13 @@ def _read_url(source: str, *, max_bytes, use_cache, timeout, retries, client, ca
     if result.not_modified and entry is not None:
         return _to_fetched(source, entry.final_url, entry.body, entry.headers, status=entry.status,
                            from_cache=True, where=source)
-    if cache is not None:
+    fetched = _to_fetched(source, result.final_url, result.body, result.headers, status=result.status,
+                          where=source)
+    if cache is not None:  # only after _to_fetched accepted the body: never cache a binary or empty page
         cache.put(CacheEntry(url=source, final_url=result.final_url, status=result.status,
                              headers=result.headers, etag=result.etag,
                              last_modified=result.last_modified, body=result.body))
-    return _to_fetched(source, result.final_url, result.body, result.headers, status=result.status,
-                       where=source)
+    return fetched
 
 
 def _read_stdin(max_bytes: int) -> Fetched:
@@ -466,7 +469,7 @@ def _send_with_retries(client: httpx.Client, url: str, headers: dict[str, str], 
             request = client.build_request("GET", url, headers=headers, timeout=timeout)
             response = client.send(request, stream=True, follow_redirects=False)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
-            if attempt > retries:
+            if attempt > retries or "CERTIFICATE" in str(exc):  # a bad certificate stays bad
                 raise _connection_error(exc, host, url, timeout, attempt) from exc
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out after {timeout:g} s waiting for {url}") from exc

@@ -66,6 +66,8 @@ def glossary_pairs() -> list[tuple[str, str]]:
 
 def strip_residue(text: str) -> str:
     """Drop a leading "Here is the summary:" style preamble and wrapping quotes the model adds."""
+    text = text.replace("**", "").replace("__", "")
+    text = re.sub(r"^\s*(?:[-*•]|\d+\.)\s+", "", text, flags=re.MULTILINE)  # bullets -> plain sentences
     previous = None
     while previous != text:
         previous = text
@@ -193,8 +195,8 @@ def check(output: str, article_text: str, *, article_quantities: list[Quantity] 
         if any(_found(v, article_norm) for v in _name_variants(name)):
             continue
         if starts_sentence and " " in name:
-            name = name.split(" ", 1)[1]
-            if any(_found(v, article_norm) for v in _name_variants(name)):
+            rest = name.split(" ", 1)[1]
+            if any(_found(v, article_norm) for v in _name_variants(rest)):
                 continue
         # A run of capitalised words can be two names side by side ("Trump rally"); each must be found.
         parts = [p for p in name.split(" ") if p[:1].isupper() or p.startswith("$")]

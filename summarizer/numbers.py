@@ -92,7 +92,7 @@ class Quantity:
     value: float
     unit: str | None = None
     scale: float = 1.0
-    kind: str = "number"  # "number", "percent", "money", "multiple", "count", "year", "date"
+    kind: str = "number"  # "number", "percent", "money", "multiple", "count", "year", "date", "tenor", "ordinal"
     decimals: int = 0
 
     @property
@@ -175,7 +175,7 @@ def find_quantities(text: str, lang: str | None = None) -> list[Quantity]:
             taken.append((m.start(), m.end()))
             out.append(Quantity(m.group(0), m.start(), m.end(), float(year * 10000 + month * 100 + day), "date", 1.0, "date"))
     for m in _NUMBER_CORE.finditer(text):
-        start, end = m.start(), m.end()
+        start = m.start()
         if any(s <= start < e for s, e in taken):
             continue
         q = _quantity_at(text, m, lang)
@@ -200,6 +200,9 @@ def _quantity_at(text: str, m: re.Match, lang: str) -> Quantity | None:
     if parsed is None:
         return None
     value, decimals = parsed
+    if lang == "da" and m.group(1).isdigit() and re.match(r"\. [a-zæøå]", text[end : end + 3]):
+        # Danish ordinal: "3. kvartal", "2. halvår" (dates were taken above)
+        return Quantity(text[start : end + 1], start, end + 1, value, None, 1.0, "ordinal")
     # Sign and currency written before the number.
     q_start = start
     sign = re.search(r"(?:^|[\s(])([-−+])$", before)

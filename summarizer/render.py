@@ -9,6 +9,7 @@ import html
 import json
 
 from .article import Report
+from .tickers import unique_symbols  # report.tickers has every mention; show one line per symbol
 
 
 def render(report: Report, fmt: str) -> str:
@@ -41,7 +42,7 @@ def _grounding_note(report: Report) -> str | None:
 
 
 def _ticker_lines(report: Report) -> list[str]:
-    return [f"{t.symbol}  {t.name}  ({t.text!r})" for t in report.tickers or []]
+    return [f"{t.symbol}  {t.name}  ({t.text!r})" for t in unique_symbols(report.tickers or [])]
 
 
 def _claim_lines(report: Report) -> list[str]:
@@ -93,7 +94,7 @@ def render_markdown(report: Report) -> str:
         lines += ["## English", "", s.en, "", "## Dansk", "", s.da, ""]
     if report.tickers is not None:
         lines += ["## Tickers", ""]
-        lines += [f"- `{t.symbol}` {t.name} (“{t.text}”)" for t in report.tickers] or ["- (none)"]
+        lines += [f"- `{t.symbol}` {t.name} (“{t.text}”)" for t in unique_symbols(report.tickers)] or ["- (none)"]
         lines.append("")
     if report.claims is not None:
         lines += ["## Claims", ""]
@@ -126,7 +127,7 @@ def render_html(report: Report) -> str:
         body.append(f'<section lang="en"><h2>English</h2><p>{e(s.en)}</p></section>')
         body.append(f'<section lang="da"><h2>Dansk</h2><p>{e(s.da)}</p></section>')
     if report.tickers is not None:
-        items = "".join(f"<li><code>{e(t.symbol)}</code> {e(t.name)}</li>" for t in report.tickers)
+        items = "".join(f"<li><code>{e(t.symbol)}</code> {e(t.name)}</li>" for t in unique_symbols(report.tickers))
         body.append(f"<section><h2>Tickers</h2><ul>{items or '<li>(none)</li>'}</ul></section>")
     if report.claims is not None:
         items = "".join(f"<li>{e(x)}</li>" for x in _claim_lines(report))

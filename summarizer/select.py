@@ -89,7 +89,7 @@ def score_sentences(sentences: list[Sentence], language: str) -> list[Sentence]:
     for s, r in zip(sentences, ranks):
         words = len(s.text.split())
         score = r / top  # 0..1
-        score += 0.35 / (1 + s.position)  # lead bonus: the first sentences carry the news
+        score += 1.0 / (1 + s.position)  # lead bonus: the first sentences carry the news
         score += 0.25 if HAS_NUMBER.search(s.text) else 0.0
         score += 0.1 if CAPITALISED.search(s.text) else 0.0
         if words < 6:  # fragments, captions, "Fra Zerohedge:"

@@ -154,8 +154,8 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
             issues.append(f"{other}: translated the article's key sentences instead of the summary")
     if t_issues:
         issues += [f"{other}: {p}" for p in t_issues]
-        issues.append(f"{other}: translation failed the check; showing the {source} sentences untranslated")
-        translated = f"{UNTRANSLATED_NOTE[other]} {fallback}"
+        issues.append(f"{other}: translation failed the check; showing the {source} summary untranslated")
+        translated = f"{UNTRANSLATED_NOTE[other]} {summary}"
     timings[f"translate_{other}"] = round(time.perf_counter() - started, 3)
     timings["total"] = round(time.perf_counter() - started + sum(
         v for k, v in timings.items() if k not in ("total", f"translate_{other}")), 3)

@@ -38,17 +38,28 @@ _QUALIFIED = re.compile(
     rf"\s?:\s?({_SYMBOL}(?: [AB](?![\w/]))?)"
 )
 _SUFFIXED = re.compile(r"(?<![\w.$-])([A-Z][A-Z0-9]{0,7}(?:-[A-Z]{1,3})?)\.(CO|ST|HE|OL|DE|PA|AS)\b")
+# Reuters codes: "(NOVOb.CO)", "(AAPL.O)", "(GS.N)", and index codes ".SPX", ".IXIC".
+_RIC = re.compile(r"(?<![\w.$-])([A-Z][A-Z0-9]{0,6})([ab])?\.(O|OQ|N|CO)(?![\w.])")
+_RIC_INDEX = re.compile(r"(?<![\w.])\.(SPX|IXIC|DJI|RUT|NDX|STOXX|STOXX50E|GDAXI|FTSE|FCHI|N225|HSI|OMXC25|VIX)\b")
+_RIC_INDEX_SYMBOL = {"SPX": "^GSPC", "OMXC25": "^OMXC25"}
+# Bloomberg codes: "NOVOB DC", "AAPL US Equity".
+_BLOOMBERG = re.compile(r"(?<![\w$-])([A-Z][A-Z0-9]{0,7}) (US|DC)(?: Equity)?\b")
 _CLASS_UPPER = re.compile(r"(?<![\w$-])([A-Z]{2,8}) ([AB])(?![\w/.'’-])")
 _BRACKETED = re.compile(r"\(\s*([A-Z][A-Z0-9]{0,7}(?:[ .\-][A-Z]{1,2})?)\s*\)")
 _SHARE_CLASS = re.compile(r"(?: ([AB])(?![\w/.'’-])|[- ]([AB])-aktie\w*)")
 # Words after a company name that make it a different organisation (foundation, credit arm).
 _OTHER_ORG_AFTER = re.compile(
     r"[ -](?:Fonden|fonden|Foundation|Holdings?|Kredit|Invest\b|Markets|Research|Asset Management|Wealth|Securities|Capital Markets"
-    r"|Newswires|Economics|Institute|Investment Institute|& Co\.? Inc|Inc\.)"
+    r"|Newswires|Economics|Institute|Investment Institute|& Co\.? Inc|Inc\.|Liv|Pension|Mc-Kinney)"
 )
 _MARKET_WORDS = re.compile(
     r"\b(?:index|indeks\w*|Russell|small[- ]?caps?|futures|stocks|aktier|equities|points|correction|rally|benchmark|S&P)\b",
     re.I,
+)
+# "the Nasdaq fell 1%", "S&P steg": a bare exchange/agency name used as the index.
+_PRICE_MOVE_AFTER = re.compile(
+    r"(?:\s+(?:index|indekset|composite|also|had|has|was|is|closed|ended|finished))?\s+(?:rose|fell|gained|lost|added|slipped|climbed|dropped|"
+    r"rallied|tumbled|advanced|declined|jumped|slid|sank|surged|edged|closed|ended|finished|was up|was down|is up|is down|steg|faldt|lukkede|endte)\b"
 )
 # A name in these positions is someone's employer or a data source, not what the article is about.
 _SOURCE_BEFORE = re.compile(
@@ -58,6 +69,7 @@ _SOURCE_BEFORE = re.compile(
     r"(?:at|hos|fra|from|with|i|in|for)\s+(?:the\s+)?"
     r"|(?:ifølge|according to|polled by|surveyed by|compiled by|survey by|estimates? from|data from|consensus from|"
     r"konsensusestimat fra|estimat fra|tal fra|data fra|note from|rapport fra|report from|cited by|told)\s+(?:the\s+|et\s+\w+\s+fra\s+)?"
+    r"|(?:siger|skriver|udtaler|said|says|wrote|writes|according to)\s+(?:the\s+)?"
     r"|(?:siger|skriver|udtaler|mener|vurderer|said|says|wrote|writes|noted|notes|told)\s+(?:[\w\-]+\s+){0,3}?"
     r"[A-ZÆØÅ][\w\-]+(?:\s+[A-ZÆØÅ][\w\-]+)+,\s+(?:[\w\-]+\s+){0,4}?"
     r"|[A-ZÆØÅ][a-zæøå]+\s+[A-ZÆØÅ][\w\-]+,\s+(?:[\w\-]+\s+){0,5}?(?:at|hos|fra|i|in|with)\s+(?:the\s+)?"
@@ -68,7 +80,14 @@ _SOURCE_AFTER = re.compile(
     r"^(?:['’]s?\s+(?:(?:chief|senior|head|lead|global|equity|rates|US|European|own|\w+-based)\s+)*"
     r"(?:economists?|analysts?|strategists?|research|team|note|data|survey|poll|[A-Z][a-z]+\s+[A-Z][a-z]+)"
     r"|\s+(?:(?:chief|senior|equity|rates|global|US)\s+)*(?:data|survey|analysts?|economists?|strategists?|analytikere|økonomer|research)\b"
-    r"|s\s+(?:analytikere|økonomer|cheføkonom|chefstrateg|aktieanalytiker)\b)"
+    r"|s\s+(?:analytikere|økonomer|cheføkonom|chefstrateg|aktieanalytiker)\b"
+    r"|s?-(?:analytiker\w*|økonom\w*|cheføkonom\w*|strateg\w*|aktieanalytiker\w*|chefanalytiker\w*|valutastrateg\w*|renteanalytiker\w*|chefstrateg\w*)\b"
+    r"|\s+(?:said|says|wrote|writes|noted|notes|skriver|skrev)\s+in\s+(?:a|its|en|sin)\s+(?:[\w\-]+\s+)?(?:note|report|analyse|kommentar|rapport)"
+    r"|\s+(?:skriver|skrev)\s+i\s+(?:en|sin)\s+(?:[\w\-]+\s+)?(?:note|analyse|kommentar|rapport|morgenkommentar)"
+    # "Sydbank vurderer i en ny analyse, at ...", "Nordea expects that ...": a forecaster's view,
+    # unless the company speaks about itself ("said that it", "venter, at selskabet").
+    r"|\s+(?:vurderer|mener|skønner|anslår|forventer|venter|spår|expects|estimates|believes|forecasts|predicts|thinks)"
+    r"(?:\s+[\w\-]+){0,5}?,?\s+(?:at|that)\s+(?!(?:it|its|den|det|selskabet|banken|koncernen|vi|we)\b))"
 )
 
 
@@ -100,8 +119,30 @@ def gazetteer() -> dict[str, _Entry]:
 
 @lru_cache(maxsize=1)
 def aliases() -> list[tuple[str, _Entry]]:
+    """Curated aliases (ticker_aliases.csv), then names derived from the Copenhagen rows of the gazetteer."""
     rows = csv.DictReader(_data_lines("ticker_aliases.csv"))
-    return [(r["alias"], _Entry(r["symbol"], r["name"], r["exchange"] or None, r["kind"], r["context"] or "")) for r in rows]
+    curated = [(r["alias"], _Entry(r["symbol"], r["name"], r["exchange"] or None, r["kind"], r["context"] or "")) for r in rows]
+    return curated + _derived_copenhagen_names({a for a, _ in curated})
+
+
+_LEGAL_SUFFIX = re.compile(r"(?:,?\s+(?:A/S|a/s|AS|P/F|AB \(publ\)|plc|SA|hf\.|Limited|Holding|Bryggeri))+$")
+
+
+def _derived_copenhagen_names(curated: set[str]) -> list[tuple[str, _Entry]]:
+    """'Ringkjøbing Landbobank A/S' -> 'Ringkjøbing Landbobank'. Only names that cannot be ordinary
+    words: two or more words, or one CamelCase word ("BoConcept"); never one a curated alias starts."""
+    skip = set(_data_lines("ticker_alias_skip.txt"))
+    out = []
+    for row in csv.DictReader(_data_lines("gazetteer.csv")):
+        if row["country"] != "DK" or not row["symbol"].endswith(".CO"):
+            continue
+        name = re.sub(r"^(?:Aktieselskabet|Investeringsselskabet|Svejsemaskinefabrikken|P/F)\s+", "", _LEGAL_SUFFIX.sub("", row["name"]).strip())
+        words = name.split()
+        distinctive = len(words) >= 2 or re.fullmatch(r"[A-Z][a-zæøå]+[A-Z][\w.]+", name)
+        if not distinctive or name in skip or any(name.startswith(c) or c.startswith(name) for c in curated):
+            continue
+        out.append((name, _Entry(row["symbol"], row["name"], "CPH", "stock")))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -121,7 +162,9 @@ def _alias_regex() -> tuple[re.Pattern, dict[str, _Entry]]:
     by_alias = {a: e for a, e in aliases()}
     ordered = sorted(by_alias, key=len, reverse=True)  # longest first: "iShares Russell 2000 ETF" before "Russell 2000"
     groups = "|".join(f"(?P<a{i}>{_alias_pattern(a)})" for i, a in enumerate(ordered))
-    regex = re.compile(rf"(?<![\w&$^/.-])(?:{groups})(?=(?:s|'s|’s|'|’)?(?![\w&]|/[A-Z]|\.[A-Z]{{2}}\b))")
+    # Most positions in a text cannot start a name: a one-character lookahead rejects them quickly.
+    first = "".join(sorted({re.escape(a[0]) for a in ordered}))
+    regex = re.compile(rf"(?<![\w&$^/.-])(?=[{first}])(?:{groups})(?=(?:s|'s|’s|'|’)?(?![\w&]|/[A-Z]|\.[A-Z]{{2}}\b))")
     return regex, {f"a{i}": by_alias[a] for i, a in enumerate(ordered)}
 
 
@@ -188,6 +231,27 @@ def _explicit_hits(text: str) -> list[TickerHit]:
         symbol = f"{m.group(1)}.{m.group(2)}"
         entry = gazetteer().get(symbol) or _Entry(symbol, symbol, _SUFFIX_EXCHANGES.get(m.group(2)), "stock")
         hits.append(_hit(entry, text, m.start(), m.end(), EXPLICIT))
+    for m in _RIC.finditer(text):
+        root, cls, suffix = m.groups()
+        symbol = f"{root}-{cls.upper()}.CO" if suffix == "CO" and cls else f"{root}.CO" if suffix == "CO" else root
+        entry = gazetteer().get(symbol)
+        if entry:
+            hits.append(_hit(entry, text, m.start(), m.end(), EXPLICIT))
+    for m in _RIC_INDEX.finditer(text):
+        code = m.group(1)
+        entry = gazetteer().get(_RIC_INDEX_SYMBOL.get(code, "^" + code))
+        if entry:
+            hits.append(_hit(entry, text, m.start(), m.end(), EXPLICIT))
+    for m in _BLOOMBERG.finditer(text):
+        root, market = m.groups()
+        if root in stop:
+            continue
+        if market == "US":
+            entry = gazetteer().get(root)
+        else:
+            entry = gazetteer().get(f"{root}.CO") or gazetteer().get(f"{root[:-1]}-{root[-1]}.CO")
+        if entry:
+            hits.append(_hit(entry, text, m.start(), m.end(), EXPLICIT))
     for m in _CLASS_UPPER.finditer(text):
         if m.group(1) in stop:
             continue
@@ -226,7 +290,11 @@ def _name_hits(text: str) -> list[TickerHit]:
             continue
         if entry.context == "market" and not _MARKET_WORDS.search(text[max(0, start - 200) : end + 200]):
             continue
-        if entry.context == "the" and not re.search(r"\bthe\s+$", text[max(0, start - 5) : start]):
+        if entry.context == "move" and not (
+            _PRICE_MOVE_AFTER.match(text, end) or re.search(r"(?:tech-heavy|technology-heavy|techtunge)\s+$", text[max(0, start - 20) : start])
+        ):
+            continue
+        if entry.context == "the" and not re.search(r"\b[Tt]he\s+$", text[max(0, start - 5) : start]):
             continue
         if entry.kind == "stock" and _is_source(text, start, end):
             continue

@@ -143,9 +143,10 @@ class DigestSite:
         page = article_page(name, page_title or title, body, chrome=chrome)
         self.server.route(path, self._page(path, page))
         first = paragraphs(body)[0]
-        item = {"title": title, "link": self.base(key) + path, "guid": f"{key}-{slug}",
+        item = {"title": title, "link": self.base(key) + path, "guid": f"tag:newsum.test,2026:{key}-{slug}",
                 "rfc822": format_datetime(when, usegmt=True), "iso": when.isoformat().replace("+00:00", "Z"),
-                "summary": first[:200], "content": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs(body))}
+                "summary": first[:200], "content": "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs(body)),
+                "body": body}
         self.items[key].insert(0, item)
         self.guids.append(item["guid"])
         return item
@@ -201,13 +202,15 @@ class DigestSite:
 
         return handler
 
-    def write_config(self, path: Path, *, extra_sources: str = "", full_page_c: bool = True, **digest) -> Path:
+    def write_config(self, path: Path, *, extra_sources: str = "", content_only: tuple[str, ...] = (),
+                     **digest) -> Path:
+        """A config with the three feeds (those in content_only with full_page = false) and [digest] options."""
         digest = {"output": str(path.parent / "out"), "database": str(path.parent / "state.sqlite3"),
                   "host_delay": 0, "concurrency": 4, **digest}
         lines = ["[digest]"] + [f"{k} = {json.dumps(v)}" for k, v in digest.items()]
         for key, name, _, _ in self.FEEDS:
             lines += ["", "[[sources]]", f"name = {json.dumps(name)}", f"url = {json.dumps(self.feed_url(key))}"]
-            if key == "c" and not full_page_c:
+            if key in content_only:
                 lines.append("full_page = false")
         path.write_text("\n".join(lines) + "\n" + extra_sources, encoding="utf-8")
         return path

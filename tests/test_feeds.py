@@ -12,7 +12,7 @@ from summarizer.feeds import Entry, Source, load_opml, parse_feed, parse_source,
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link>
-<item><title>Novo Nordisk raises outlook</title><link>/markets/novo.html</link><guid>wire-1</guid>
+<item><title>Novo Nordisk raises outlook</title><link>/markets/novo.html</link><guid isPermaLink="false">wire-1</guid>
 <pubDate>Wed, 25 Nov 2026 10:00:00 GMT</pubDate><description>&lt;p&gt;Sales up 24 pct.&lt;/p&gt;</description></item>
 <item><title>No guid here</title><link>https://wire.example/markets/b.html</link>
 <description>Only a link</description></item>

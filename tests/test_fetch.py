@@ -16,7 +16,7 @@ import pytest
 
 from conftest import Reply
 from summarizer import __version__, fetch
-from summarizer.errors import FetchError, NoArticleError
+from summarizer.errors import FetchError, NoArticleError, UsageError
 
 DANISH = "Nationalbanken hævede renten. “Det er for tidligt”, siger økonom Søren Ørsted fra Århus; €5 mia."
 PAGE = f"<!doctype html><html><head><title>Renten</title></head><body><p>{DANISH}</p></body></html>"
@@ -438,6 +438,21 @@ def test_cache_revalidates_with_last_modified(http_server, tmp_path):
     assert fetch.read_source(url, use_cache=True, cache_dir=tmp_path / "c").from_cache is True
 
 
+def test_rejected_bodies_are_not_cached(http_server, tmp_path):
+    url = http_server.route("/binary", Reply(200, os.urandom(5000), {"Content-Type": "application/octet-stream",
+                                                                      "ETag": '"b1"'}))
+    for _ in range(2):
+        with pytest.raises(NoArticleError):
+            fetch.read_source(url, use_cache=True, cache_dir=tmp_path / "c")
+    assert not (tmp_path / "c").exists()
+    assert [h.get("If-None-Match") for _, p, h in http_server.requests if p == "/binary"] == [None, None]
+
+
+def test_non_positive_max_bytes_is_usage_error():
+    with pytest.raises(UsageError, match="--max-bytes must be a positive"):
+        fetch.read_source("x.html", max_bytes=0)
+
+
 def test_fetch_url_conditional_get_for_feeds(http_server):
     def feed(handler):
         if handler.headers.get("If-None-Match") == '"f1"':
@@ -472,3 +487,35 @@ def test_decode_precedence_units():
     assert fetch.decode("æøå".encode("utf-8-sig"), "iso-8859-1") == ("æøå", "utf-8")  # BOM beats header
     assert fetch.decode(b"caf\xe9", "x-no-such-charset")[0] == "café"  # unknown label ignored
     assert fetch.decode(b"<?xml version='1.0' encoding='iso-8859-1'?><rss>\xe6</rss>")[0].endswith("<rss>æ</rss>")
+
+
+# --- end to end through the CLI (needs the cleaner) -----------------------------------------------
+
+ARTICLE_DA = [
+    "Nationalbanken hævede torsdag renten med 0,25 procentpoint, oplyser banken i en meddelelse til Børsen.",
+    "«Vi ser en stigende inflation i både Århus og København», siger cheføkonom Søren Ørsted.",
+    "Aktierne på børsen faldt efterfølgende med 1,2 procent i løbet af eftermiddagen, mens kronen styrkedes.",
+]
+ARTICLE_PAGE = ("<html><head><title>Renten stiger</title></head><body><article><h1>Renten stiger</h1>"
+                + "".join(f"<p>{p}</p>" for p in ARTICLE_DA) + "</article></body></html>")
+
+
+def test_cli_reads_a_latin1_url_and_gzipped_stdin(http_server):
+    import json
+
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    url = http_server.route("/da", html_reply(ARTICLE_PAGE.encode("iso-8859-1"), charset="iso-8859-1"))
+    result = CliRunner().invoke(app, [url, "--clean-only", "--format", "json"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    out = json.loads(result.stdout)
+    assert out["text"] == "\n\n".join(ARTICLE_DA)
+    assert out["url"] == url
+
+    piped = CliRunner().invoke(app, ["-", "--clean-only", "--format", "json"],
+                               input=gzip.compress(ARTICLE_PAGE.encode("cp1252").replace(
+                                   b"<head>", b'<head><meta charset="windows-1252">')))
+    assert (piped.exit_code, piped.stderr) == (0, "")
+    assert json.loads(piped.stdout)["text"] == "\n\n".join(ARTICLE_DA)

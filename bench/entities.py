@@ -1,0 +1,162 @@
+"""Ticker and claim extraction scores on the labelled set, its holdout, and finance-dev.
+
+    python bench/entities.py                     # all sets, table on stdout
+    python bench/entities.py --json              # machine-readable
+    python bench/entities.py --show-errors       # list every miss and false positive
+    python bench/entities.py --html              # also finance-dev from its HTML, through newsum's cleaner
+
+Tickers: micro precision/recall over the set of symbols per article (rates/FX/futures symbols
+such as ^TNX, EURUSD=X, RTY=F, DX-Y.NYB are optional: neither a miss nor a false positive).
+Claims: a labelled claim is found when a returned claim has the same text (whitespace-normalised);
+precision counts returned claims that match a labelled one (meaningful on the labelled set, which
+labels every claim; finance-dev labels only some, so its precision is a lower bound).
+Attribution: of the found claims, the share whose attributed_to agrees with the label (both null,
+or one's words contained in the other's: "Mærsk" ~ "A.P. Møller - Mærsk").
+Verbatim: the share of returned claims with text == article[start:end].
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from summarizer.claims import find_claims  # noqa: E402
+from summarizer.tickers import find_tickers  # noqa: E402
+
+LABELLED = REPO / "tests" / "data" / "entities.jsonl"
+HOLDOUT = REPO / "tests" / "data" / "entities_holdout.jsonl"  # written after the rules, to check they generalise
+FINANCE_DEV = REPO.parent / "shared" / "bench" / "finance-dev" / "ground-truth.json"
+OPTIONAL_SYMBOL = re.compile(r"^\^TNX$|^\^IRX$|^\^FVX$|^\^TYX$|=X$|=F$|^DX-Y\.NYB$")
+
+
+def load_labelled(path: Path = LABELLED) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_finance_dev(path: Path = FINANCE_DEV, *, from_html: bool = False) -> list[dict]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = []
+    for key, page in data.items():
+        text = page["articleBody"]
+        if from_html:
+            from summarizer.pipeline import load_article
+
+            text = load_article(str(path.parent / "html" / f"{key}.html")).text
+        items.append({"id": key, "lang": page["language"], "text": text, "tickers": page["tickers"], "claims": page["claims"]})
+    return items
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _words(s: str) -> set[str]:
+    return set(re.findall(r"\w+", s.lower())) - {"the", "s"}
+
+
+def attribution_agrees(gold: str | None, got: str | None) -> bool:
+    if gold is None or got is None:
+        return gold is None and got is None
+    g, p = _words(gold), _words(got)
+    return bool(g and p) and (g <= p or p <= g)
+
+
+def score(items: list[dict]) -> dict:
+    t_tp = t_fp = t_fn = 0
+    c_found = c_labelled = c_returned = c_matched = 0
+    attr_ok = verbatim = 0
+    errors: list[str] = []
+    seconds = 0.0
+    for item in items:
+        text = item["text"]
+        began = time.perf_counter()
+        hits = find_tickers(text)
+        claims = find_claims(text, tickers=hits)
+        seconds += time.perf_counter() - began
+        got = {h.symbol for h in hits}
+        optional = set(item.get("optional_tickers", []))
+        gold = set(item["tickers"])
+        counted_gold = {s for s in gold if not OPTIONAL_SYMBOL.search(s) and s not in optional}
+        counted_got = {s for s in got if not OPTIONAL_SYMBOL.search(s) and s not in optional}
+        t_tp += len(counted_got & counted_gold)
+        for s in sorted(counted_got - counted_gold):
+            t_fp += 1
+            errors.append(f"{item['id']}: ticker false positive {s} {[h.text for h in hits if h.symbol == s][:2]}")
+        for s in sorted(counted_gold - counted_got):
+            t_fn += 1
+            errors.append(f"{item['id']}: ticker missed {s}")
+        by_text = {_norm(c.text): c for c in claims}
+        labelled_texts = {_norm(c["text"]) for c in item["claims"]}
+        c_returned += len(claims)
+        c_matched += sum(1 for t in by_text if t in labelled_texts)
+        verbatim += sum(1 for c in claims if text[c.start : c.end] == c.text)
+        for label in item["claims"]:
+            c_labelled += 1
+            found = by_text.get(_norm(label["text"]))
+            if found is None:
+                errors.append(f"{item['id']}: claim missed {label['text'][:90]!r}")
+                continue
+            c_found += 1
+            if attribution_agrees(label.get("attributed_to"), found.attributed_to):
+                attr_ok += 1
+            else:
+                errors.append(
+                    f"{item['id']}: attribution {found.attributed_to!r} != {label.get('attributed_to')!r} for {label['text'][:60]!r}"
+                )
+
+    def ratio(a: int, b: int) -> float | None:
+        return round(a / b, 3) if b else None
+
+    return {
+        "articles": len(items),
+        "ticker_precision": ratio(t_tp, t_tp + t_fp),
+        "ticker_recall": ratio(t_tp, t_tp + t_fn),
+        "ticker_counts": {"tp": t_tp, "fp": t_fp, "fn": t_fn},
+        "claim_recall": ratio(c_found, c_labelled),
+        "claim_precision": ratio(c_matched, c_returned),
+        "claim_counts": {"labelled": c_labelled, "found": c_found, "returned": c_returned},
+        "attribution_accuracy": ratio(attr_ok, c_found),
+        "verbatim": ratio(verbatim, c_returned),
+        "ms_per_article": round(1000 * seconds / max(1, len(items)), 1),
+        "errors": errors,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Ticker and claim precision/recall for newsum.")
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--show-errors", action="store_true", help="list misses and false positives")
+    parser.add_argument("--html", action="store_true", help="also score finance-dev pages cleaned from their HTML")
+    args = parser.parse_args(argv)
+    sets = {"labelled (tests/data)": load_labelled(), "holdout (tests/data)": load_labelled(HOLDOUT)}
+    if FINANCE_DEV.is_file():
+        sets["finance-dev"] = load_finance_dev()
+        if args.html:
+            sets["finance-dev via cleaner"] = load_finance_dev(from_html=True)
+    results = {name: score(items) for name, items in sets.items()}
+    if args.json:
+        print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "errors" or args.show_errors} for k, v in results.items()}, indent=2, ensure_ascii=False))
+        return 0
+    print("| set | articles | ticker P | ticker R | claim R | claim P | attribution | verbatim | ms/article |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name, r in results.items():
+        print(
+            f"| {name} | {r['articles']} | {r['ticker_precision']} | {r['ticker_recall']} | {r['claim_recall']} | "
+            f"{r['claim_precision']} | {r['attribution_accuracy']} | {r['verbatim']} | {r['ms_per_article']} |"
+        )
+    if args.show_errors:
+        for name, r in results.items():
+            print(f"\n## {name}")
+            print("\n".join(r["errors"]) or "(none)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,97 @@
+"""Bilingual summaries over the bundled samples and the finance dev pages: speed and groundedness.
+
+For each page: load_article (fetch + clean), then summarize with the default model; reports seconds
+per bilingual summary (model already loaded, no output cache), generated tokens/s, whether both
+languages are present, and whether the summary is grounded or flagged (never silently wrong).
+
+    python bench/summaries.py                        # samples/*.html and finance-dev
+    python bench/summaries.py --pages samples/oeu-zerohedge-smallcap.html --show
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FINANCE_DEV = REPO.parent / "shared" / "bench" / "finance-dev" / "html"
+
+
+class CountingModel:
+    """Wraps a chat model and adds up what it generated (for tokens/s)."""
+
+    def __init__(self, model) -> None:
+        self.model, self.name, self.kind = model, model.name, model.kind
+        self.completion_tokens = self.prompt_tokens = 0
+        self.seconds = 0.0
+
+    def chat(self, messages, **kw):
+        gen = self.model.chat(messages, **kw)
+        self.completion_tokens += gen.completion_tokens
+        self.prompt_tokens += gen.prompt_tokens
+        self.seconds += gen.seconds
+        return gen
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pages", nargs="*", type=Path, help="pages to summarize (default: samples + finance-dev)")
+    ap.add_argument("--length", default="short")
+    ap.add_argument("--show", action="store_true", help="print each summary")
+    ap.add_argument("--cache", action="store_true", help="keep the model-output cache on (default: off)")
+    ap.add_argument("--json", type=Path, help="write per-page results here")
+    args = ap.parse_args()
+    if not args.cache:
+        os.environ["NEWSUM_NO_LLM_CACHE"] = "1"
+
+    sys.path.insert(0, str(REPO))
+    from summarizer.models import load_model
+    from summarizer.pipeline import load_article
+    from summarizer.summarize import summarize
+
+    pages = args.pages or sorted((REPO / "samples").glob("*.html")) + sorted(FINANCE_DEV.glob("*.html"))
+    started = time.perf_counter()
+    model = CountingModel(load_model(None))
+    print(f"model {model.name} loaded in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    rows = []
+    for page in pages:
+        try:
+            article = load_article(str(page))
+        except Exception as exc:  # a page the cleaner rejects is reported, not fatal
+            rows.append({"page": page.name, "error": f"{type(exc).__name__}: {exc}"})
+            print(f"{page.name}: {rows[-1]['error']}", file=sys.stderr)
+            continue
+        tokens_before, gen_before = model.completion_tokens, model.seconds
+        t0 = time.perf_counter()
+        s = summarize(article, model, length=args.length)
+        seconds = time.perf_counter() - t0
+        tokens = model.completion_tokens - tokens_before
+        row = {
+            "page": page.name, "language": s.source_language, "seconds": round(seconds, 1),
+            "tokens": tokens, "tokens_per_s": round(tokens / max(model.seconds - gen_before, 1e-9), 1),
+            "both": bool(s.en.strip() and s.da.strip()), "grounded": s.grounded,
+            "flagged": bool(s.grounding_issues), "issues": s.grounding_issues, "en": s.en, "da": s.da,
+        }
+        rows.append(row)
+        print(f"{page.name}: {s.source_language} {seconds:.1f}s {tokens} tok grounded={s.grounded} "
+              f"issues={len(s.grounding_issues)}", file=sys.stderr)
+        if args.show:
+            print(f"  EN: {s.en}\n  DA: {s.da}\n  issues: {s.grounding_issues}", file=sys.stderr)
+    done = [r for r in rows if "error" not in r]
+    n = len(done) or 1
+    print(f"pages={len(rows)} summarized={len(done)} both_languages={sum(r['both'] for r in done) / n:.0%} "
+          f"grounded={sum(r['grounded'] for r in done) / n:.0%} "
+          f"grounded_or_flagged={sum(r['grounded'] or r['flagged'] for r in done) / n:.0%} "
+          f"median_s={sorted(r['seconds'] for r in done)[len(done) // 2] if done else 0} "
+          f"tokens_per_s={sum(r['tokens'] for r in done) / max(model.seconds, 1e-9):.1f}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,175 @@
+"""Grounding fed crafted bad outputs, and the summary's retry -> fallback path with a fake model."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.article import Article
+from summarizer.grounding import check, names, strip_residue
+from summarizer.models.base import Generation
+from summarizer.summarize import summarize
+
+ARTICLE_EN = (
+    "Small caps lag the S&P 500\n\n"
+    "The Russell 2000 has dropped 6.8% since the end of March, while the S&P 500 is down just 2.1% "
+    "over the same period. SocGen's Andrew Lapthorne said on Tuesday that 2017 EPS expectations for "
+    "the index are down 4%.\n\n"
+    "The index rocketed 20% higher in the weeks after the election of Donald Trump.\n\n"
+    "Hedge funds have started to press the index lower."
+)
+ARTICLE_DA = (
+    "Aktien i Novo Nordisk steg 4,2 pct. tirsdag, efter at selskabet opjusterede forventningerne. "
+    "Omsætningen blev på 1.234,5 mia. kr. i 2023, og indtjeningen pr. aktie steg med 0,5 procentpoint."
+)
+
+
+class FakeChat:
+    """A chat model with queued responses; records every call (plumbing tests, no real model)."""
+
+    kind = "chat"
+
+    def __init__(self, responses: list[str], name: str = "fake-chat") -> None:
+        self.responses = list(responses)
+        self.name = name
+        self.calls: list[list[dict]] = []
+
+    def chat(self, messages, *, max_tokens=256, temperature=0.0, stop=None, seed=0) -> Generation:
+        self.calls.append(messages)
+        if not self.responses:
+            raise AssertionError("FakeChat ran out of queued responses")
+        return Generation(self.responses.pop(0), 10, 10, 0.01)
+
+
+def en_article() -> Article:
+    title, *paras = ARTICLE_EN.split("\n\n")
+    return Article(paragraphs=paras, title=title, language="en")
+
+
+# --- check(): crafted bad outputs ------------------------------------------------------------
+
+def test_faithful_summary_passes():
+    out = "The Russell 2000 has dropped 6.8% since March while the S&P 500 is down 2.1%, SocGen's Lapthorne says."
+    assert check(out, ARTICLE_EN) == []
+
+
+def test_invented_number_is_flagged():
+    issues = check("The Russell 2000 has dropped 9.5% since March.", ARTICLE_EN)
+    assert len(issues) == 1 and "9.5%" in issues[0]
+
+
+def test_summary_more_precise_than_article_is_flagged():
+    # The article says 4%; "4.3%" would pass a rounding-tolerant comparison, but it invents digits.
+    assert any("4.3%" in i for i in check("EPS expectations are down 4.3%.", ARTICLE_EN))
+    assert check("The Russell 2000 has dropped about 7%.", ARTICLE_EN) == []  # rounding the article is fine
+
+
+def test_wrong_weekday_is_flagged():
+    issues = check("Lapthorne said on Friday that EPS expectations are down 4%.", ARTICLE_EN)
+    assert issues == ["weekday 'Friday' is not in the article"]
+    assert check("Lapthorne sagde tirsdag, at forventningerne er faldet 4 pct.", ARTICLE_EN) == []
+
+
+def test_invented_company_and_ticker_are_flagged():
+    issues = check("Goldman Sachs says the index fell 4%, and $IWM and AAPL followed.", ARTICLE_EN)
+    joined = " | ".join(issues)
+    assert "Goldman Sachs" in joined and "$IWM" in joined and "AAPL" in joined
+    assert not any("4%" in i for i in issues)
+
+
+def test_invented_index_number_is_flagged():
+    assert any("Russell 3000" in i for i in check("The Russell 3000 fell 4%.", ARTICLE_EN))
+
+
+@pytest.mark.parametrize(
+    "summary, article",
+    [
+        ("Shares in Novo Nordisk rose 4.2% on Tuesday.", ARTICLE_DA),
+        ("Aktien steg 4,2 pct.", "The share rose 4.2% on Tuesday."),
+        ("Revenue was 1,234.5 billion kroner in 2023.", ARTICLE_DA),
+        ("Omsætningen var 1.234,5 mia. kr.", "Revenue was 1,234.5 billion kroner."),
+        ("Earnings per share rose 0.5 percentage points.", ARTICLE_DA),
+    ],
+)
+def test_danish_and_english_number_formats_are_the_same(summary, article):
+    assert check(summary, article) == []
+
+
+def test_changed_amount_in_other_format_is_flagged():
+    assert check("Revenue was 1,243.5 billion kroner.", ARTICLE_DA) != []
+    assert check("Aktien steg 2,4 pct.", "The share rose 4.2% on Tuesday.") != []
+
+
+def test_danish_compound_and_genitive_names_are_found():
+    out = "Russell 2000-indekset er faldet 6,8 pct., og ifølge SocGens Andrew Lapthorne er S&P 500's fald 2,1 pct."
+    assert check(out, ARTICLE_EN) == []
+
+
+def test_prompt_residue_is_flagged_and_stripped():
+    raw = "Here is the summary: The index rocketed 20% higher."
+    assert any("residue" in i for i in check(raw, ARTICLE_EN))
+    assert strip_residue(raw) == "The index rocketed 20% higher."
+    assert strip_residue('Resumé: "Aktien steg."') == "Aktien steg."
+
+
+def test_sentence_initial_words_are_not_names():
+    found = [n for n, _ in names("The index fell. Hedge funds sold. Analysts at Goldman Sachs agree.")]
+    assert found == ["Goldman Sachs"]
+
+
+# --- summarize(): retry, fallback, flags, cache -------------------------------------------------
+
+GOOD_DA = "Russell 2000 er faldet 6,8 pct., mens S&P 500 kun er faldet 2,1 pct."
+
+
+def test_grounded_summary_first_try():
+    model = FakeChat(["Here is the summary: The Russell 2000 has dropped 6.8% while the S&P 500 is down 2.1%.", GOOD_DA])
+    s = summarize(en_article(), model)
+    assert s.grounded and s.grounding_issues == []
+    assert s.en == "The Russell 2000 has dropped 6.8% while the S&P 500 is down 2.1%."
+    assert s.da == GOOD_DA and s.source_language == "en" and s.model == "fake-chat"
+    assert len(model.calls) == 2 and "summary_en" in s.timings
+
+
+def test_ungrounded_twice_falls_back_to_selected_sentences_and_says_why():
+    bad = "The Russell 2000 crashed 35% on Friday, Goldman Sachs said."
+    model = FakeChat([bad, bad, GOOD_DA])
+    s = summarize(en_article(), model)
+    assert s.grounded is False
+    joined = " | ".join(s.grounding_issues)
+    assert "35%" in joined and "Friday" in joined and "Goldman Sachs" in joined
+    assert "key sentences" in joined
+    assert s.en.startswith("The Russell 2000 has dropped 6.8%")  # the article's own sentence
+    assert "35%" not in s.en
+    assert "previous summary used things that are not in the article" in model.calls[1][-1]["content"]
+    assert len(s.en.split()) <= 70 and s.en.count(". ") <= 2
+
+
+def test_strict_retry_that_succeeds_is_grounded():
+    model = FakeChat(["The index fell 35%.", "The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 6,8 pct."])
+    s = summarize(en_article(), model)
+    assert s.grounded and s.en == "The Russell 2000 has dropped 6.8%." and "summary_en_retry" in s.timings
+
+
+def test_translation_that_fails_twice_is_shown_untranslated_with_a_note():
+    model = FakeChat(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 9 pct.", "Indekset steg 99 pct."])
+    s = summarize(en_article(), model)
+    assert not s.grounded
+    assert s.da.startswith("[Ikke oversat") and "6.8%" in s.da
+    assert any(i.startswith("da: number '9 pct.'") for i in s.grounding_issues)
+
+
+def test_rerun_is_served_from_the_cache():
+    model = FakeChat(["The Russell 2000 has dropped 6.8% while the S&P 500 is down 2.1%.", GOOD_DA])
+    first = summarize(en_article(), model)
+    second = summarize(en_article(), model)  # the queue is empty: any model call would fail
+    assert (second.en, second.da, second.grounded) == (first.en, first.da, first.grounded)
+    assert len(model.calls) == 2
+    other = FakeChat(["The Russell 2000 has dropped 6.8%.", GOOD_DA], name="another-model")
+    assert summarize(en_article(), other).en == "The Russell 2000 has dropped 6.8%."  # keyed by model name
+
+
+def test_long_model_output_is_trimmed_to_three_sentences():
+    long = " ".join(["The Russell 2000 has dropped 6.8%."] * 6)
+    model = FakeChat([long, GOOD_DA])
+    s = summarize(en_article(), model)
+    assert s.en.count("6.8%") == 3

@@ -1,0 +1,106 @@
+"""Translation plumbing with a fake chat model: prompts, retrieved examples, glossary, checks, CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import summarizer.models
+from summarizer import translate
+from summarizer.translate import build_messages, glossary_hint, retrieve_examples, translate_texts
+from test_grounding import FakeChat
+
+DEV = None
+
+
+def test_examples_are_retrieved_by_shared_words_best_last():
+    shots = retrieve_examples("Aktien steg 4,2 pct. tirsdag.", "da")
+    assert len(shots) == 4
+    assert shots[-1] == ("Aktien steg 4,2 pct. tirsdag.", "The share rose 4.2% on Tuesday.")
+    en_shots = retrieve_examples("The share rose 4.2% on Tuesday.", "en")
+    assert en_shots[-1] == ("The share rose 4.2% on Tuesday.", "Aktien steg 4,2 pct. tirsdag.")
+
+
+def test_example_bank_shares_no_sentence_with_the_tatoeba_dev_set():
+    from conftest import SHARED
+
+    dev = SHARED / "bench" / "tatoeba-dan-eng" / "dev.tsv"
+    if not dev.exists():
+        pytest.skip("shared Tatoeba dev set not present")
+    pairs = [line.split("\t") for line in dev.read_text(encoding="utf-8").splitlines() if "\t" in line]
+    dev_sentences = {s.strip().lower() for pair in pairs for s in pair}
+    bank = {s.strip().lower() for pair in translate.example_bank() for s in pair}
+    assert not (bank & dev_sentences)
+
+
+def test_glossary_terms_found_in_the_source_are_named():
+    hint = glossary_hint("Realkredit: indtjening pr. aktie steg 0,5 procentpoint.", "da")
+    assert "indtjening pr. aktie = earnings per share" in hint
+    assert "procentpoint = percentage point" in hint
+    assert "aktie = share" not in hint  # the longer term took those words
+    assert glossary_hint("Tom is here.", "en") == ""
+
+
+def test_messages_are_system_then_examples_then_source():
+    messages, version = build_messages("Jeg har ikke tid.", "da", "en")
+    assert version == "translate.da-en.v1"
+    assert messages[0]["role"] == "system" and "English" in messages[0]["content"]
+    assert [m["role"] for m in messages[1:-1]] == ["user", "assistant"] * 4
+    assert messages[-1] == {"role": "user", "content": "Jeg har ikke tid."}
+
+
+def test_translation_is_cleaned_checked_and_cached():
+    model = FakeChat(["Translation: The share rose 4.2% on Monday.\nExtra line", "Aktien steg 4,2 pct."])
+    (t,) = translate_texts(["Aktien steg 4,2 pct. tirsdag."], model, "da", "en")
+    assert t.text == "The share rose 4.2% on Monday."
+    assert t.issues == ["weekday 'Monday' is not in the article"]
+    (again,) = translate_texts(["Aktien steg 4,2 pct. tirsdag."], model, "da", "en")
+    assert again.from_cache and again.text == t.text and len(model.calls) == 1
+
+
+def test_seq2seq_translators_are_called_directly():
+    from summarizer.models.base import Generation, TranslatorPair
+
+    class Fixed:
+        kind = "translator"
+
+        def __init__(self, src, tgt):
+            self.name, self.source_language, self.target_language = f"fake-{src}-{tgt}", src, tgt
+
+        def translate(self, texts, *, max_tokens=256):
+            return [Generation(f"<{self.target_language}> {t}", 1, 1, 0.0) for t in texts]
+
+    pair = TranslatorPair("fake-pair", da_en=Fixed("da", "en"), en_da=Fixed("en", "da"))
+    (t,) = translate_texts(["Hej 4,2 pct."], pair, "da", "en", check=False)
+    assert t.text == "<en> Hej 4,2 pct."
+
+
+def test_translate_command_lines_with_fake_model(monkeypatch, capsys):
+    model = FakeChat(["The share rose 4.2%.", "Tom is 30 years old."])
+    monkeypatch.setattr(summarizer.models, "load_model", lambda spec, config=None: model)
+    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("Aktien steg 4,2 pct.\n\nTom er 31 år.\n"))
+    translate.run_translate_command("-", to="en", lines=True, model_spec=None, config_path=None)
+    out, err = capsys.readouterr()
+    assert out == "The share rose 4.2%.\n\nTom is 30 years old.\n"  # one output line per input line
+    assert err.strip() == "newsum: warning: line 3: number '30' is not in the article (check this translation)"
+
+
+def test_translate_command_rejects_unknown_language():
+    proc = subprocess.run(
+        [sys.executable, "-m", "summarizer.cli", "translate", "-", "--to", "fr", "--lines"],
+        input="Hej\n", capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == ["newsum: error: --to must be da or en, not 'fr'"]
+    assert "Traceback" not in proc.stderr
+
+
+def test_translate_command_missing_file_is_a_usage_error(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "summarizer.cli", "translate", str(tmp_path / "nope.txt"), "--to", "en"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and "no such file" in proc.stderr
