@@ -65,11 +65,10 @@ def main() -> None:
         site = DigestSite(server, per_feed=args.per_feed)
         with tempfile.TemporaryDirectory() as tmp:
             config = site.write_config(Path(tmp) / "config.toml", concurrency=4)
-            log = io.StringIO()
             start = time.perf_counter()
             outcome = digest.run_digest_command(config_path=config, since="all", out=None, formats=None,
                                                 group_by=None, dry_run=False, model_spec=args.model,
-                                                progress=digest.Progress(log))
+                                                progress=digest.Progress(sys.stderr))
             wall = time.perf_counter() - start
             with Store(Path(tmp) / "state.sqlite3") as store:
                 analyse = sum(json.loads(r["timings"])["analyse"] for r in store.iter_results())

@@ -419,7 +419,7 @@ def build_document(results: list[dict], *, now: datetime, since: str | None, gro
             "language": rep.get("language") or rep.get("source_language"),
             "flags": flags,
             "ticker_summary": article_tickers(rep),
-            "timings_digest": r["timings"],
+            "stage_seconds": r["timings"],  # load (fetch+clean) and analyse, as this run measured them
         })
     return {
         "generated_at": now.isoformat(timespec="seconds"),
@@ -439,6 +439,10 @@ def write_documents(doc: dict, out_dir: Path, formats: list[str], now: datetime)
         raise UsageError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
     written = []
     stem = f"digest-{now:%Y-%m-%d-%H%M}"
+    n = 1
+    while any((out_dir / f"{stem}.{fmt}").exists() for fmt in FORMATS):  # two runs in one minute
+        n += 1
+        stem = f"digest-{now:%Y-%m-%d-%H%M}-{n}"
     for fmt in formats:
         path = out_dir / f"{stem}.{fmt}"
         tmp = path.with_name(path.name + ".part")
@@ -515,4 +519,4 @@ def _raise_for_failures(outcome: Outcome, progress: Progress) -> None:
     progress.log(f"{len(outcome.failures)} failure(s):")
     for f in outcome.failures:
         progress.log(f"  {f.what}: {f.error}")
-    raise DigestError(f"{len(outcome.failures)} feed(s)/article(s) failed (listed above); the rest is in the digest")
+    raise DigestError(f"{len(outcome.failures)} feed(s)/article(s) failed (listed above)")

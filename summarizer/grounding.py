@@ -166,9 +166,30 @@ def supports(article_q: Quantity, summary_q: Quantity) -> bool:
     return _precision(summary_q) >= _precision(article_q)
 
 
-def check(output: str, article_text: str, *, article_quantities: list[Quantity] | None = None) -> list[str]:
+def _ticker_hits(text: str) -> list:
+    """Securities named in text by the tickers gazetteer, when that module is there (it is optional here)."""
+    try:
+        from .tickers import find_tickers
+    except ImportError:
+        return []
+    return find_tickers(text)
+
+
+def check(
+    output: str,
+    article_text: str,
+    *,
+    article_quantities: list[Quantity] | None = None,
+    article_symbols: set[str] | None = None,
+) -> list[str]:
     """Problems with output as a statement about article_text; [] when everything checkable is there."""
     issues: list[str] = []
+    if article_symbols is None:
+        article_symbols = {h.symbol for h in _ticker_hits(article_text)}
+    output_hits = _ticker_hits(output)
+    for hit in output_hits:  # known securities, also at a sentence start ("Apple rose 4%.")
+        if hit.symbol not in article_symbols:
+            issues.append(f"name {hit.text!r} ({hit.symbol}) is not in the article")
     if RESIDUE.search(output):
         issues.append(f"prompt residue in the output: {RESIDUE.search(output).group(0).strip()!r}")
     source_qs = article_quantities if article_quantities is not None else find_quantities(article_text)
@@ -187,9 +208,9 @@ def check(output: str, article_text: str, *, article_quantities: list[Quantity] 
         if re.search(rf"\b{word}\b", output, re.IGNORECASE):
             if not any(w in article_words for w, mo in MONTHS.items() if mo == month):
                 issues.append(f"month {word.capitalize()!r} is not in the article")
-    seen: set[str] = set()
+    seen: set[str] = {h.text.lower() for h in output_hits}  # the gazetteer already judged these
     for name, starts_sentence in names(output):
-        if name.lower() in seen:
+        if name.lower() in seen or any(_found(v, h.text.lower()) for h in output_hits for v in _name_variants(name)):
             continue
         seen.add(name.lower())
         if any(_found(v, article_norm) for v in _name_variants(name)):

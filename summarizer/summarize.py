@@ -86,9 +86,10 @@ class _Checker:
     def __init__(self, article: Article) -> None:
         self.text = "\n\n".join([article.title or "", article.text])
         self.quantities = find_quantities(self.text)
+        self.symbols = {h.symbol for h in grounding._ticker_hits(self.text)}
 
     def __call__(self, output: str) -> list[str]:
-        return grounding.check(output, self.text, article_quantities=self.quantities)
+        return grounding.check(output, self.text, article_quantities=self.quantities, article_symbols=self.symbols)
 
 
 def _model_summary(model, language: str, context: str, length: Length, check: _Checker, cache: LLMCache,

@@ -203,12 +203,13 @@ class DigestSite:
         return handler
 
     def write_config(self, path: Path, *, extra_sources: str = "", content_only: tuple[str, ...] = (),
-                     **digest) -> Path:
-        """A config with the three feeds (those in content_only with full_page = false) and [digest] options."""
+                     feeds: str = "abc", **digest) -> Path:
+        """A config with the feeds named in `feeds` (those in content_only with full_page = false) and
+        [digest] options."""
         digest = {"output": str(path.parent / "out"), "database": str(path.parent / "state.sqlite3"),
                   "host_delay": 0, "concurrency": 4, **digest}
         lines = ["[digest]"] + [f"{k} = {json.dumps(v)}" for k, v in digest.items()]
-        for key, name, _, _ in self.FEEDS:
+        for key, name, _, _ in (f for f in self.FEEDS if f[0] in feeds):
             lines += ["", "[[sources]]", f"name = {json.dumps(name)}", f"url = {json.dumps(self.feed_url(key))}"]
             if key in content_only:
                 lines.append("full_page = false")

@@ -139,6 +139,17 @@ def test_paywall_prompt_in_plain_text_cuts_the_rest():
     assert len(article.paragraphs) == 2 and "abonnent" not in article.text
 
 
+def test_schema_org_locked_teaser_is_flagged():
+    teaser = (
+        '<html><head><script type="application/ld+json">{"@type":"NewsArticle","isAccessibleForFree":false}</script></head>'
+        "<body><article><h1>Carlsberg hæver prognosen</h1><p>Carlsberg hæver forventningen til årets organiske "
+        "resultatvækst efter et stærkt andet kvartal i Asien og Centraleuropa.</p></article></body></html>"
+    )
+    assert clean.clean_html(teaser).paywalled is True
+    long_free = teaser.replace("false", "true")
+    assert clean.clean_html(long_free).paywalled is False
+
+
 def test_free_article_is_not_flagged():
     assert clean.clean(fetched_for(SAMPLES / "northgate-en.html")).paywalled is False
 
@@ -263,6 +274,18 @@ def test_html_furniture_is_pruned_by_class_and_label():
     ]
 
 
+def test_content_wrapper_named_like_furniture_is_kept():
+    page = (
+        "<html><body><article><h1>Renten stiger</h1><div class='article-body paywall-content'>"
+        "<p>Renten på de lange realkreditobligationer steg tirsdag til det højeste niveau siden marts, efter at "
+        "amerikanske inflationstal overraskede i opadgående retning, oplyser Finans Danmark.</p></div>"
+        "<div class='paywall-box'><p>Resten af artiklen er kun for abonnenter.</p></div></article></body></html>"
+    )
+    article = clean.clean_html(page)
+    assert article.paragraphs[0].startswith("Renten på de lange realkreditobligationer")
+    assert article.paywalled is True and "abonnenter" not in article.text
+
+
 # ---------------------------------------------------------------- no article
 
 
@@ -283,6 +306,27 @@ def test_text_of_chrome_only_raises_no_article():
         clean.clean_text("Log ud Log ind\n\nTilmeld dig vores gratis nyhedsbrev\n\nUdløber snart\nRegion Midt\n")
     with pytest.raises(NoArticleError):
         clean.clean_text("")
+
+
+def test_feed_content_html_fragment_is_cleaned():
+    fragment = (
+        "<p>Novo Nordisk hæver forventningerne til året efter et stærkt kvartal med høj vækst i salget af Wegovy.</p>"
+        "<p><strong>Læs også:</strong> <a href='/x'>Lilly presser prisen</a></p>"
+    )
+    article = clean.clean(Fetched(source="feed", url="https://example.dk/a", text=fragment, content_type="text/html"))
+    assert article.paragraphs == [
+        "Novo Nordisk hæver forventningerne til året efter et stærkt kvartal med høj vækst i salget af Wegovy."
+    ]
+    assert article.language == "da" and article.url == "https://example.dk/a"
+
+
+def test_plain_feed_text_without_header_is_all_body():
+    text = (
+        "Vestas har vundet en ordre på 1.200 MW i Tyskland, oplyser selskabet i en meddelelse fredag morgen.\n\n"
+        "Ordren omfatter levering, installation og en serviceaftale på 20 år, og leveringen begynder i 2026.\n"
+    )
+    article = clean.clean(Fetched(source="feed", url=None, text=text, content_type="text/plain"))
+    assert len(article.paragraphs) == 2 and article.title is None and article.language == "da"
 
 
 def test_plain_text_and_html_are_told_apart():

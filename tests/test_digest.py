@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -241,17 +241,17 @@ def test_opml_sources(site, tmp_path):
     outlines = "".join(f'<outline text="{n}" xmlUrl="{site.feed_url(k)}"/>' for k, n, _, _ in site.FEEDS)
     opml.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
     config = tmp_path / "config.toml"
-    config.write_text(f'[digest]\nopml = "feeds.opml"\nhost_delay = 0\noutput = "out"\n', encoding="utf-8")
+    config.write_text('[digest]\nopml = "feeds.opml"\nhost_delay = 0\noutput = "out"\n', encoding="utf-8")
     assert run(config).processed == 30
     assert (tmp_path / "out").is_dir()
 
 
 @pytest.mark.model
 def test_real_pipeline_and_model(http_server, tmp_path):
-    """Three real articles through fetch, clean, tickers, claims and the default model."""
+    """Two real articles (English, Danish) through fetch, clean, tickers, claims and the default model."""
     site = DigestSite(http_server, per_feed=1)
-    outcome = run(site.write_config(tmp_path / "config.toml"), analyse=None)
-    assert outcome.processed == 3 and outcome.failures == []
+    outcome = run(site.write_config(tmp_path / "config.toml", feeds="ab"), analyse=None)
+    assert outcome.processed == 2 and outcome.failures == []
     doc = json.loads(outcome.documents[-1].read_text(encoding="utf-8"))
     for a in doc["articles"]:
         assert a["summary"]["en"].strip() and a["summary"]["da"].strip()
@@ -286,3 +286,13 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise():
             assert "2/2" in out  # rich's bar, counting
         else:
             assert out.splitlines() == ["newsum digest: done: first", "newsum digest: done: second"]
+
+
+def test_a_second_digest_in_the_same_minute_does_not_overwrite_the_first(tmp_path):
+    now = datetime(2026, 11, 26, 5, 30, tzinfo=timezone.utc)
+    doc = digest.build_document([], now=now, since="24h", group_by="source", failures=[])
+    first = digest.write_documents(doc, tmp_path, ["md", "json"], now)
+    second = digest.write_documents(doc, tmp_path, ["md", "json"], now)
+    assert [p.name for p in first] == ["digest-2026-11-26-0530.md", "digest-2026-11-26-0530.json"]
+    assert [p.name for p in second] == ["digest-2026-11-26-0530-2.md", "digest-2026-11-26-0530-2.json"]
+    assert not list(tmp_path.glob("*.part"))

@@ -93,7 +93,7 @@ def test_screenshot_reads_like_a_newsletter(hostile_digest, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "digest.png"
     shot.unlink(missing_ok=True)
-    result = chromium(tmp_path, "--hide-scrollbars", "--window-size=1280,4200", f"--screenshot={shot}",
+    result = chromium(tmp_path, "--hide-scrollbars", "--window-size=1280,3200", f"--screenshot={shot}",
                       hostile_digest.as_uri())
     assert shot.exists() and shot.stat().st_size > 20_000, result.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -173,3 +173,9 @@ def test_long_model_output_is_trimmed_to_three_sentences():
     model = FakeChat([long, GOOD_DA])
     s = summarize(en_article(), model)
     assert s.en.count("6.8%") == 3
+
+
+def test_known_company_at_sentence_start_is_checked_with_the_gazetteer():
+    pytest.importorskip("summarizer.tickers")
+    assert any("Apple" in i for i in check("Apple fell 4%.", ARTICLE_EN))
+    assert check("Novo Nordisk steg 4,2 pct.", "Novo steg 4,2 pct. tirsdag.") == []
