@@ -1,20 +1,26 @@
 """Digest throughput: a 30-article `newsum digest` run (3 local feeds x 10 real articles) with the
 default model, and where the time goes (fetch, clean, tickers+claims, model).
 
-    python bench/digest.py                 # the full figure: 3 feeds x 10 articles, default model
-    python bench/digest.py --per-feed 2    # a quick check while developing
+    python bench/digest.py                     # the full figure: 3 feeds x 10 articles, default model
+    python bench/digest.py --no-summary        # the same run without the model (fetch/clean/tickers)
+    python bench/digest.py --stop-after 60     # stop after 60 min; report the articles finished by then
+    python bench/digest.py --per-feed 2        # a quick check while developing
 
 Serves tests/digest_site.py's news web on 127.0.0.1 (no network), with host_delay = 0: the
 politeness pause between two requests to one host would otherwise dominate a local run. Fetching
 runs in threads while the model works, so the stage times are sums of per-article seconds, not
-shares of the wall clock. A second run over the unchanged feeds is timed too (all 304s).
+shares of the wall clock. Articles per minute count committed articles over the wall time up to
+the last commit. A second run over the unchanged feeds is timed too (all 304s) when the first ran
+to the end.
 """
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import io
 import json
+import os
 import sys
 import tempfile
 import threading
@@ -24,14 +30,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
+os.environ["NEWSUM_NO_LLM_CACHE"] = "1"  # measure generation, not the on-disk cache of earlier runs
 
 from conftest import LocalServer  # noqa: E402
 from digest_site import DigestSite  # noqa: E402
 
-from summarizer import clean, digest, fetch, models, summarize  # noqa: E402
+from summarizer import clean, digest, fetch, models, pipeline, summarize  # noqa: E402
 from summarizer.store import Store  # noqa: E402
 
 SECONDS: dict[str, float] = defaultdict(float)
+COMMITS: list[float] = []
 _lock = threading.Lock()
 
 
@@ -47,68 +55,104 @@ def timed(stage: str, fn):
     return wrapper
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--per-feed", type=int, default=10, help="articles per feed (3 feeds)")
-    parser.add_argument("--model", default=None, help="model spec (default: the default model)")
-    parser.add_argument("--json", type=Path, default=REPO / "bench/out/digest.json")
-    args = parser.parse_args()
-
-    # Instrument the stages where the single-article pipeline calls them (module attributes).
+def instrument() -> None:
+    """Time the stages where the single-article pipeline calls them (module attributes)."""
     fetch.read_source = timed("fetch", fetch.read_source)
     clean.clean = timed("clean", clean.clean)
     summarize.summarize = timed("model (summary)", summarize.summarize)
     models.load_model = timed("model load", models.load_model)
+    save = Store.save_result
+
+    def save_result(self, *args, **kwargs):
+        save(self, *args, **kwargs)
+        COMMITS.append(time.perf_counter())
+
+    Store.save_result = save_result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--per-feed", type=int, default=10, help="articles per feed (3 feeds)")
+    parser.add_argument("--model", default=None, help="model spec (default: the default model)")
+    parser.add_argument("--no-summary", action="store_true", help="tickers and claims only, no model")
+    parser.add_argument("--stop-after", type=float, default=None, help="minutes; then report what finished")
+    parser.add_argument("--json", type=Path, default=None, help="default: bench/out/digest[-no-summary].json")
+    args = parser.parse_args()
+    instrument()
+    analyse = (lambda article: pipeline.analyse(article, summarize=False)) if args.no_summary else None
+    if args.stop_after:
+        timer = threading.Timer(args.stop_after * 60, _thread.interrupt_main)
+        timer.daemon = True
+        timer.start()
 
     server = LocalServer()
+    stopped = False
+    again = None
     try:
         site = DigestSite(server, per_feed=args.per_feed)
         with tempfile.TemporaryDirectory() as tmp:
             config = site.write_config(Path(tmp) / "config.toml", concurrency=4)
+            options = dict(config_path=config, since="all", out=None, formats=None, group_by=None,
+                           dry_run=False, model_spec=args.model, analyse=analyse)
             start = time.perf_counter()
-            outcome = digest.run_digest_command(config_path=config, since="all", out=None, formats=None,
-                                                group_by=None, dry_run=False, model_spec=args.model,
-                                                progress=digest.Progress(sys.stderr))
-            wall = time.perf_counter() - start
+            try:
+                digest.run_digest_command(**options, progress=digest.Progress(sys.stderr))
+            except KeyboardInterrupt:
+                stopped = True
+            except digest.DigestError as exc:
+                print(f"digest: {exc}", file=sys.stderr)
             with Store(Path(tmp) / "state.sqlite3") as store:
-                analyse = sum(json.loads(r["timings"])["analyse"] for r in store.iter_results())
-            start = time.perf_counter()
-            again = digest.run_digest_command(config_path=config, since="all", out=None, formats=None,
-                                              group_by=None, dry_run=False, model_spec=args.model,
-                                              progress=digest.Progress(io.StringIO()))
-            second_wall = time.perf_counter() - start
+                rows = list(store.iter_results())
+            analyse_seconds = sum(json.loads(r["timings"])["analyse"] for r in rows)
+            if not stopped:
+                second = time.perf_counter()
+                again = digest.run_digest_command(**options, progress=digest.Progress(io.StringIO()))
+                second_wall = time.perf_counter() - second
     finally:
         server.close()
 
-    n = outcome.processed
+    n = len(rows)
+    wall = (COMMITS[-1] - start) if COMMITS else float("nan")
     stages = {
         "fetch": SECONDS["fetch"],
         "clean": SECONDS["clean"],
-        "tickers+claims": analyse - SECONDS["model (summary)"],
+        "tickers+claims": analyse_seconds - SECONDS["model (summary)"] - SECONDS["model load"],
         "model (summary)": SECONDS["model (summary)"],
+        "model load": SECONDS["model load"],
     }
     total = sum(stages.values())
     result = {
-        "articles": n, "failures": len(outcome.failures), "wall_seconds": round(wall, 1),
-        "articles_per_minute": round(n / wall * 60, 2),
-        "articles_per_minute_after_model_load": round(n / (wall - SECONDS["model load"]) * 60, 2),
-        "model_load_seconds": round(SECONDS["model load"], 1),
+        "articles": n, "of": 3 * args.per_feed, "stopped_early": stopped, "no_summary": args.no_summary,
+        "wall_seconds_to_last_commit": round(wall, 1),
+        "articles_per_minute": round(n / wall * 60, 3),
         "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
-        "stage_share": {k: round(v / total, 3) for k, v in stages.items()},
-        "second_run": {"processed": again.processed, "wall_seconds": round(second_wall, 2),
-                       "feeds_not_modified": sum(r.status == "not_modified" for r in again.feeds)},
+        "stage_share": {k: round(v / total, 4) for k, v in stages.items()},
+        "summary_stage_seconds": _summary_timings(rows),
     }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"{n} articles in {wall:.1f} s: {result['articles_per_minute']} articles/min "
-          f"({result['articles_per_minute_after_model_load']} after the {SECONDS['model load']:.1f} s model load)")
+    if again is not None:
+        result["second_run"] = {"processed": again.processed, "wall_seconds": round(second_wall, 2),
+                                "feeds_not_modified": sum(r.status == "not_modified" for r in again.feeds)}
+    out = args.json or REPO / f"bench/out/digest{'-no-summary' if args.no_summary else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"{n} of {3 * args.per_feed} articles in {wall:.1f} s: {result['articles_per_minute']} articles/min"
+          + (" (stopped early)" if stopped else ""))
     print("| stage | seconds (sum over articles) | share |\n|---|---|---|")
     for k, v in stages.items():
-        print(f"| {k} | {v:.1f} | {v / total:.0%} |")
-    print(f"second run: {again.processed} processed, {result['second_run']['feeds_not_modified']}/3 feeds 304, "
-          f"{second_wall:.2f} s")
-    if outcome.failures:
-        print("failures:", *(f"{f.what}: {f.error}" for f in outcome.failures), sep="\n  ")
+        print(f"| {k} | {v:.1f} | {v / total:.1%} |")
+    if again is not None:
+        print(f"second run: {again.processed} processed, {result['second_run']['feeds_not_modified']}/3 feeds 304, "
+              f"{second_wall:.2f} s")
+    print(f"written to {out}")
+
+
+def _summary_timings(rows) -> dict[str, float]:
+    """The summarizer's own split (selection, summary, translation), summed over articles."""
+    totals: dict[str, float] = defaultdict(float)
+    for r in rows:
+        for k, v in (json.loads(r["report"]).get("timings") or {}).items():
+            totals[k] += v
+    return {k: round(v, 1) for k, v in totals.items()}
 
 
 if __name__ == "__main__":

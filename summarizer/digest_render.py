@@ -87,10 +87,13 @@ def _claim_text(c: dict) -> str:
     return c["text"] + (f" — {c['attributed_to']}" if c.get("attributed_to") else "")
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _heading(doc: dict) -> str:
-    n = len(doc["articles"])
     sources = len({a["source"] for a in doc["articles"]})
-    return f"{n} article{'s' if n != 1 else ''} from {sources} source{'s' if sources != 1 else ''}"
+    return f"{_count(len(doc['articles']), 'article')} from {_count(sources, 'source')}"
 
 
 # --- JSON ------------------------------------------------------------------------------------
@@ -115,7 +118,8 @@ def render_markdown(doc: dict) -> str:
              f"*{_heading(doc)}{' since ' + doc['since'] if doc.get('since') else ''}*", ""]
     if doc["top_tickers"]:
         lines += ["## Most mentioned", ""]
-        lines += [f"- `{md(t['symbol'])}` {md(t['name'])}: {t['articles']} article(s)" for t in doc["top_tickers"]]
+        lines += [f"- `{md(t['symbol'])}` {md(t['name'])}: {_count(t['articles'], 'article')}"
+                  for t in doc["top_tickers"]]
         lines.append("")
     for group, articles in groups(doc):
         lines += [f"## {md(group)}", ""]
@@ -213,7 +217,8 @@ def _html_article(a: dict) -> str:
         parts.append(f'<ul class="tickers article-tickers">{chips}</ul>')
     if a.get("claims"):
         items = "".join(f"<li>{_e(_claim_text(c))}</li>" for c in a["claims"])
-        parts.append(f"<details><summary>{len(a['claims'])} checkable claim(s)</summary><ul>{items}</ul></details>")
+        parts.append(f"<details><summary>{_count(len(a['claims']), 'checkable claim')}</summary><ul>{items}</ul>"
+                     "</details>")
     parts.append("</article>")
     return "".join(parts)
 

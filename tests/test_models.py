@@ -212,6 +212,16 @@ def test_models_command_bad_config_is_one_line_exit_2(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_listing_and_resolving_import_no_heavy_backend():
+    code = (
+        "import sys; from summarizer.models import describe_models, registry; describe_models(); "
+        "registry.resolve_spec(None); print(sorted({'torch', 'transformers', 'llama_cpp'} & set(sys.modules)))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
 # --- the real default model ------------------------------------------------------------------------
 
 

@@ -6,8 +6,12 @@ It only looks (find_spec, stat, the HF cache): it never joins, loads or download
 from __future__ import annotations
 
 from ..errors import ModelError
-from .packaged import PIP_HINT, find_parts, is_verified, joined_path
-from .registry import HF_PIP_HINT, PRESETS, Preset, chosen_spec, download_command, hf_cached_snapshot, module_available, resolve_spec
+from .packaged import PIP_HINT, find_parts, is_verified, joined_path, model_dir
+from .llama_cpp import DEFAULT_N_CTX
+from .registry import (
+    HF_PIP_HINT, PRESETS, Preset, chosen_spec, download_command, hf_cached_snapshot, module_available, resolve_spec,
+    threads,
+)
 
 
 def describe(config: dict) -> str:
@@ -34,7 +38,20 @@ def describe(config: dict) -> str:
             lines.append(f"    not usable: {exc}")
     if bad_config:
         lines.append(f"config error: {bad_config}")
+    lines += ["", _settings(config)]
     return "\n".join(lines)
+
+
+def _settings(config: dict) -> str:
+    try:
+        n_threads = str(threads(config))
+    except ModelError as exc:
+        n_threads = f"invalid ({exc})"
+    return (
+        f"llama.cpp: threads {n_threads} (config `threads` or NEWSUM_THREADS), "
+        f"n_ctx {config.get('n_ctx', DEFAULT_N_CTX)}; transformers: device {config.get('device', 'auto')}; "
+        f"joined models in {model_dir()}"
+    )
 
 
 def _preset_status(preset: Preset) -> tuple[str, list[str]]:
