@@ -4,6 +4,7 @@
     python bench/entities.py --json              # machine-readable
     python bench/entities.py --show-errors       # list every miss and false positive
     python bench/entities.py --html              # also finance-dev from its HTML, through newsum's cleaner
+    python bench/entities.py --speed             # time tickers + claims over the 181 Zyte articles
 
 Tickers: micro precision/recall over the set of symbols per article (rates/FX/futures symbols
 such as ^TNX, EURUSD=X, RTY=F, DX-Y.NYB are optional: neither a miss nor a false positive).
@@ -33,6 +34,7 @@ from summarizer.tickers import find_tickers  # noqa: E402
 LABELLED = REPO / "tests" / "data" / "entities.jsonl"
 HOLDOUT = REPO / "tests" / "data" / "entities_holdout.jsonl"  # written after the rules, to check they generalise
 FINANCE_DEV = REPO.parent / "shared" / "bench" / "finance-dev" / "ground-truth.json"
+ZYTE = REPO.parent / "shared" / "bench" / "zyte" / "ground-truth.json"
 OPTIONAL_SYMBOL = re.compile(r"^\^TNX$|^\^IRX$|^\^FVX$|^\^TYX$|=X$|=F$|^DX-Y\.NYB$")
 
 
@@ -129,12 +131,30 @@ def score(items: list[dict]) -> dict:
     }
 
 
+def speed() -> int:
+    """Seconds for tickers + claims over every Zyte article body (general news, long pages)."""
+    pages = [p.get("articleBody") or "" for p in json.loads(ZYTE.read_text(encoding="utf-8")).values()]
+    slowest = total = 0.0
+    for text in pages:
+        began = time.perf_counter()
+        find_claims(text, tickers=find_tickers(text))
+        took = time.perf_counter() - began
+        total += took
+        slowest = max(slowest, took)
+    longest = max(len(t) for t in pages)
+    print(f"{len(pages)} articles: {total:.1f} s in all, slowest {slowest:.2f} s, longest article {longest} characters")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Ticker and claim precision/recall for newsum.")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--show-errors", action="store_true", help="list misses and false positives")
     parser.add_argument("--html", action="store_true", help="also score finance-dev pages cleaned from their HTML")
+    parser.add_argument("--speed", action="store_true", help="time tickers + claims over the Zyte articles, then exit")
     args = parser.parse_args(argv)
+    if args.speed:
+        return speed()
     sets = {"labelled (tests/data)": load_labelled(), "holdout (tests/data)": load_labelled(HOLDOUT)}
     if FINANCE_DEV.is_file():
         sets["finance-dev"] = load_finance_dev()

@@ -2,14 +2,15 @@
 
     python bench/model_speed.py                       # the default model, all cores
     python bench/model_speed.py --threads 1 --model some.gguf --runs 3
+    python bench/model_speed.py --runs 1 --prompt-cache-mb 2048   # the RAM prompt cache's effect
 
 Each run is a fresh child process (so the OS page cache is warm after the first run, as it is for a
 user's second `newsum`, but nothing is loaded in-process). The parent measures cold start: from
 spawning `python` to the child's first generated token (imports + join check + load + prompt + 1 token).
 The child measures, in order: load_model seconds (and the llama.cpp load alone), prompt evaluation
-tokens/s on the ØU sample's text (about 1,000 tokens, like a summary prompt), generation tokens/s over
---gen-tokens greedy tokens, the same long prompt again with a new question (shared-prefix reuse), and
-its peak RSS (getrusage ru_maxrss, which counts the mmapped weights it touched).
+tokens/s on the ØU sample's text (about 1,000 tokens, like a summary prompt), the same long prompt again
+with a new question (shared-prefix reuse), two half-article prompts alternating twice (what the RAM
+prompt cache is for), generation tokens/s over --gen-tokens greedy tokens, and its peak RSS (getrusage ru_maxrss, which counts the mmapped weights it touched).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ def child(args: argparse.Namespace) -> None:
     config = {"threads": args.threads} if args.threads else {}
     if args.n_ctx:
         config["n_ctx"] = args.n_ctx
+    if args.prompt_cache_mb:
+        config["prompt_cache_mb"] = args.prompt_cache_mb
     t0 = time.perf_counter()
     model = load_model(args.model, config=config)
     load_s = time.perf_counter() - t0
@@ -49,6 +52,12 @@ def child(args: argparse.Namespace) -> None:
     long_prompt = [{"role": "user", "content": f"{article}\n\n{question}"}]
     prompt_eval = model.chat(long_prompt, max_tokens=1)
     reuse = model.chat([{"role": "user", "content": f"{article}\n\nWhich index is named first?"}], max_tokens=1)
+    # Two prompts alternating (as summary and translation prompts do): without a prompt cache each call
+    # re-evaluates its whole prefix; the RAM cache (--prompt-cache-mb) restores the earlier state.
+    half = len(article) // 2
+    alternating = [model.chat([{"role": "system", "content": part}, {"role": "user", "content": q}], max_tokens=1)
+                   for part, q in ((article[:half], "q1"), (article[half:], "q2"),
+                                   (article[:half], "q3"), (article[half:], "q4"))]
     gen = model.chat(
         [{"role": "user", "content": "Count from 1 to 500, separated by commas, and nothing else."}],
         max_tokens=args.gen_tokens,
@@ -64,8 +73,11 @@ def child(args: argparse.Namespace) -> None:
         "prompt_tok_s": prompt_eval.prompt_tokens / prompt_eval.seconds,
         "shared_prefix_s": reuse.seconds,
         "prompt_s": prompt_eval.seconds,
+        "alternate_first_s": (alternating[0].seconds + alternating[1].seconds) / 2,
+        "alternate_repeat_s": (alternating[2].seconds + alternating[3].seconds) / 2,
         "gen_tokens": gen.completion_tokens,
         "gen_tok_s": gen.completion_tokens / gen.seconds,
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }), flush=True)
 
@@ -92,6 +104,8 @@ ROWS = [
     ("prompt eval, ØU article + question (tokens)", "prompt_tokens", "{:.0f}"),
     ("prompt eval speed (tokens/s)", "prompt_tok_s", "{:.1f}"),
     ("same article, new question (s)", "shared_prefix_s", "{:.2f}"),
+    ("two alternating prompts, first call each (s)", "alternate_first_s", "{:.2f}"),
+    ("two alternating prompts, repeat call each (s)", "alternate_repeat_s", "{:.2f}"),
     ("generation speed (tokens/s)", "gen_tok_s", "{:.1f}"),
     ("generated tokens per run", "gen_tokens", "{:.0f}"),
     ("peak RSS (MB)", "peak_rss_mb", "{:.0f}"),
@@ -103,20 +117,21 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="spec as for --model (default: the default preset)")
     ap.add_argument("--threads", type=int, default=0, help="llama.cpp threads (default: all cores)")
     ap.add_argument("--n-ctx", type=int, default=0)
+    ap.add_argument("--prompt-cache-mb", type=int, default=0, help="llama.cpp RAM prompt cache (default off)")
     ap.add_argument("--gen-tokens", type=int, default=128)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         return child(args)
-    argv = [a for a in sys.argv[1:] if not a.startswith("--runs")]
-    if "--runs" in sys.argv:
-        i = sys.argv.index("--runs")
-        argv = sys.argv[1:i + 1 - 1] + sys.argv[i + 2:]
+    argv = [f"--threads={args.threads}", f"--n-ctx={args.n_ctx}", f"--gen-tokens={args.gen_tokens}",
+            f"--prompt-cache-mb={args.prompt_cache_mb}"]
+    argv += [f"--model={args.model}"] if args.model else []
     results = [run_once(argv) for _ in range(args.runs)]
     r0 = results[0]
-    print(f"model {r0['model']}, threads {r0['threads']}, n_ctx {r0['n_ctx']}, {args.runs} runs, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(f"model {r0['model']}, threads {r0['threads']}, n_ctx {r0['n_ctx']}, prompt cache {args.prompt_cache_mb} MB, "
+          f"{args.runs} runs, "
+          f"OMP_WAIT_POLICY {r0['omp_wait_policy']}, load average {os.getloadavg()[0]:.2f}")
     print("| measure | median | min | max |")
     print("| --- | ---: | ---: | ---: |")
     for label, key, fmt in ROWS:

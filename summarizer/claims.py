@@ -26,6 +26,7 @@ from .article import Claim, ClaimNumber, Report, TickerHit
 from .numbers import Quantity, find_quantities, guess_language, same_quantity
 
 _OPENERS = "»“\"‘„("
+_CORPORATE = {"inc", "corp", "co", "ltd", "plc"}
 _CLOSERS = "«”\"’)"
 _PERSON = r"[A-ZÆØÅ][a-zæøåéü]+(?:[\s\-][A-ZÆØÅ]\.?)?(?:\s+[A-ZÆØÅ][\w\-]+)+"
 _ORG = r"(?:[A-ZÆØÅ0-9][\w&\-.’']*)(?:\s+(?:[A-ZÆØÅ0-9&][\w&\-.’']*|of|for|and))*"
@@ -80,10 +81,13 @@ def split_sentences(text: str) -> list[Sentence]:
             ends_with_dot = text[p_start + m.start()] == "." and len(m.group(0).rstrip(_CLOSERS)) == 1
             closer = m.group(0)[-1] in _CLOSERS
             if ends_with_dot and not closer:
-                if word in never or re.fullmatch(r"(?:\w\.)*\w", word) and len(word.replace(".", "")) <= 2 and word[:1].isalpha():
-                    continue  # "bl.a. Novo", "A.P. Møller", "U.S. credit"
-                if word in unit and not (nxt[0].isupper() or nxt[0] in _OPENERS):
-                    continue  # "58,7 mia. kr. efter skat"
+                initials = re.fullmatch(r"(?:\w\.)*\w", word) and len(word.replace(".", "")) <= 2 and word[:1].isalpha()
+                if word in never or initials and not (len(word) > 1 and _starts_sentence(text, p_start + m.end())):
+                    continue  # "bl.a. Novo", "A.P. Møller", "U.S. credit" (but "in the U.S. The company")
+                if word in unit and not (nxt[0].isupper() or nxt[0] in _OPENERS.replace("(", "")):
+                    continue  # "58,7 mia. kr. efter skat", "Tesla Inc. (TSLA) shares"
+                if word in _CORPORATE and not _starts_sentence(text, p_start + m.end()):
+                    continue  # "Apple Inc. CEO Tim Cook" (but "... Apple Inc. The company ...")
             if not (nxt[0].isupper() or nxt[0].isdigit() or nxt[0] in _OPENERS):
                 continue
             out.append(Sentence(start, cut, p_index))
@@ -93,12 +97,21 @@ def split_sentences(text: str) -> list[Sentence]:
     return [_trim(text, s) for s in out if text[s.start : s.end].strip()]
 
 
+def _starts_sentence(text: str, pos: int) -> bool:
+    word = re.match(r"\s+([\w]+)", text[pos : pos + 30])
+    return bool(word) and word.group(1) in _words()["sentence_starters"]
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
+    """Paragraph/line spans, without surrounding space or a leading list bullet."""
     spans = []
     for m in re.finditer(r"[^\n]+", text):
         s, e = m.start(), m.end()
         while s < e and text[s].isspace():
             s += 1
+        bullet = re.match(r"[•*▪·–-]\s+", text[s:e])
+        if bullet:
+            s += bullet.end()
         while e > s and text[e - 1].isspace():
             e -= 1
         if s < e:
@@ -157,10 +170,14 @@ def _clean_float(x: float) -> float:
     return float(f"{x:.10g}")
 
 
-def _is_checkable(qs: list[Quantity]) -> bool:
+def _is_checkable(qs: list[Quantity], sentence: str) -> bool:
     """A figure worth checking: any number except a bare year, a tenor ("10-year") or an ordinal
-    ("3. kvartal"); "i 2023" alone is context, not a claim."""
-    return any(q.kind not in ("tenor", "year", "ordinal") for q in qs)
+    ("3. kvartal"); a year counts only in a forecast ("venter at lancere i 2025") or a sourced
+    statement ("Ifølge Roche kan produktet være på markedet i 2029")."""
+    if any(q.kind not in ("tenor", "year", "ordinal") for q in qs):
+        return True
+    forecast = rf"\b(?:{_alt(_words()['forecast_words'])})\b|\b(?:ifølge|according to)\b"
+    return any(q.kind == "year" for q in qs) and re.search(forecast, sentence.lower()) is not None
 
 
 # ---------------------------------------------------------------- attribution
@@ -243,6 +260,11 @@ def _reported(sentence: str, ctx: _Context) -> str | None:
             rf"|(?:reported|rapporterer|oplyser|meddeler)\s*[.,;])",
             sentence,
         )
+    if not m:
+        # "Danske Bank venter, at EUR/USD falder": a known bank or company giving its view
+        m = re.search(rf"(?P<who>{_ORG})\s+(?:venter|forventer|vurderer|spår|expects|forecasts|predicts|sees),?\s+(?:at|that)\b", sentence)
+        if m and _clean_source(m.group("who")) not in _known_names():
+            m = None
     if m:
         who = _clean_source(m.group("who"))
         who = re.sub(r"^(?:And|But|As|Men|Og|Som|Separately|Meanwhile)\s*,?\s+", "", who)
@@ -250,6 +272,13 @@ def _reported(sentence: str, ctx: _Context) -> str | None:
             return None
         return ctx.people.get(who.split()[-1], _institutions().get(who, who))
     return None
+
+
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    from .tickers import aliases
+
+    return frozenset([a for a, _ in aliases()] + list(_institutions()))
 
 
 def _named_source(sentence: str, ctx: _Context) -> str | None:
@@ -263,7 +292,11 @@ def _named_source(sentence: str, ctx: _Context) -> str | None:
         if src in ("selskabet", "the company"):
             return ctx.main_company
         return _institutions().get(_clean_source(src), _clean_source(src)) or None
-    m = re.search(rf"\b(?:beregninger|tal|data|opgørelser|calculations|figures|estimates)\s+(?:fra|from|by)\s+(?:the\s+)?(?P<s>{_ORG})", sentence)
+    m = re.search(
+        rf"\b(?:beregninger|tal|data|opgørelser|opgørelse|undersøgelse|analyse|rapport|calculations|figures|estimates|survey|report|study|analysis)"
+        rf"\s+(?:fra|from|by)\s+(?:the\s+)?(?P<s>{_ORG})",
+        sentence,
+    )
     if m:
         return _clean_source(m.group("s")) or None
     m = re.search(rf"(?P<s>{_ORG})\s+(?:data|figures|tal|survey)\s+(?:show|shows|showed|viser|suggest)", sentence)
@@ -292,6 +325,11 @@ def _actor(sentence: str, s_start: int, hits: list[TickerHit], ctx: _Context, sh
     for written, canonical in _institutions().items():
         if re.search(rf"(?<![\w-]){re.escape(written)}(?:['’]s)?\s+(?:\w+\s+){{0,2}}?{verbs}", sentence):
             return canonical
+    first = re.match(rf"([A-ZÆØÅ][\w\-]+)\s+(?:\w+\s+){{0,2}}?{verbs}", sentence)
+    if first:  # "Zealand venter ..." after "Zealand Pharma": the short name of a company in the article
+        for name in shown.values():
+            if name.split()[0] == first.group(1) and len(name.split()) > 1:
+                return name
     lead = sentence.lower()
     for phrase in w["central_bank_anaphors"]:
         if ctx.central_bank and re.match(rf"(?:\w+\s+){{0,4}}{re.escape(phrase)}\s+(?:\w+\s+){{0,2}}?{verbs}", lead):
@@ -357,7 +395,7 @@ def find_claims(text: str, tickers: list[TickerHit] | None = None) -> list[Claim
         elif explicit and ctx.carried and explicit != ctx.carried and "," in explicit:
             ctx.carried = None  # someone else is now speaking
         quantities = find_quantities(body, lang)
-        if not _is_checkable(quantities) or not _asserts(body):
+        if not _is_checkable(quantities, body) or not _asserts(body):
             continue
         subject = _subject(body, s.start, in_sentence, quantities, tickers, ctx)
         claims.append(
@@ -388,10 +426,15 @@ def _recent_company(ctx: _Context, tickers: list[TickerHit], window_start: int, 
 
 
 def _starts_with_company_noun(lead: str) -> bool:
-    """'Selskabet venter', 'The Danish drugmaker, whose ... said': the sentence opens on the company."""
+    """'Selskabet venter', 'Høreapparatkoncernen hæver', 'The Danish drugmaker, whose ... said':
+    the sentence opens on the company."""
     words = re.findall(r"[\w\-]+", lead[:60])[:3]
+    if not words:
+        return False
     nouns = set(_words()["company_nouns"])
-    return bool(words) and (words[0] in nouns or (words[0] in ("the", "den", "det") and any(w in nouns for w in words[1:])))
+    if words[0] in nouns or words[0].endswith(tuple(_words()["company_noun_suffixes"])):
+        return True
+    return words[0] in ("the", "den", "det") and any(w in nouns for w in words[1:])
 
 
 def _is_company(h: TickerHit) -> bool:

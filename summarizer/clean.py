@@ -251,7 +251,7 @@ def tidy_author(author: str | None, page: str = "") -> str | None:
     if not author:
         return None
     r = rules()
-    tokens = _BYLINE_PREFIX_RE.sub("", _squash(author)).split()
+    tokens = re.split(r"[·|•]", _BYLINE_PREFIX_RE.sub("", _squash(author)))[0].split()
     for i, tok in enumerate(tokens):
         if tok[0].isdigit() or tok.lower().strip(".,") in r.date_words:
             tokens = tokens[:i]
@@ -317,7 +317,7 @@ def _box_labels() -> str:
     return "|" + "|".join(_load_json("boilerplate.json")["box_labels"]) + "|"
 
 
-def _prune_furniture(tree, source: str = "", page_url: str | None = None) -> bool:
+def _prune_furniture(tree, source: str = "", page_url: str | None = None, find_paywall: bool = True) -> bool:
     """Drop page furniture by class/id, tag and label; returns True when a paywall box was seen.
 
     An element holding most of the page's long paragraphs is kept (see content_tokens in the data),
@@ -343,9 +343,8 @@ def _prune_furniture(tree, source: str = "", page_url: str | None = None) -> boo
             page_long = page_long if page_long is not None else _long_paragraphs(tree)
             if held * 2 >= page_long:
                 continue
-        if not paywall_seen and r.prune_paywall.search(_class_id(el)):
-            text = _norm(el.text_content())
-            paywall_seen = bool(r.paywall.search(text) or re.search(r"abonn|subscri", text))
+        if find_paywall and not paywall_seen:
+            paywall_seen = _is_paywall_box(el)
         _drop(el)
     return paywall_seen
 
@@ -386,6 +385,17 @@ def _external_link_blocks(tree, page_url: str | None) -> list:
         if block is not None and _squash(block.text_content()) == text:
             found.append(block)
     return found
+
+
+def _is_paywall_box(el) -> bool:
+    """A dropped box that is the paywall: a paywall class with subscription words, or a paywall prompt."""
+    r = rules()
+    text = _norm(el.text_content()) if r.prune_paywall.search(_class_id(el)) or len(el) < 40 else ""
+    if not text or len(text) > 2000:
+        return False
+    if r.paywall.search(text):
+        return True
+    return bool(r.prune_paywall.search(_class_id(el)) and re.search(r"abonn|subscri", text))
 
 
 def _drop(el) -> None:
@@ -530,7 +540,8 @@ def _extract_page(html: str | bytes, url: str | None, with_meta: bool) -> _Page:
     byline = _byline_near_headline(tree) if with_meta else (None, None)
     dek = _find_dek(tree)
     headlines = tuple(_squash(h.text_content()) for h in tree.iter("h1"))
-    paywall_seen = _prune_furniture(tree, html if isinstance(html, str) else html.decode("latin-1"), url)
+    source = html if isinstance(html, str) else html.decode("latin-1")
+    paywall_seen = _prune_furniture(tree, source, url, find_paywall=with_meta)
     doc = trafilatura.bare_extraction(
         tree, url=url, favor_precision=True, include_comments=False, with_metadata=False
     )

@@ -27,7 +27,6 @@ BRACKETED = 0.97
 NAME = 0.9
 CONTEXTUAL = 0.8
 
-_US_EXCHANGES = {"NASDAQ", "Nasdaq", "NYSE", "NYSE American", "NYSE Arca", "NYSEARCA", "AMEX", "BATS", "OTC"}
 _CPH_EXCHANGES = {"CPH", "OMXC", "XCSE", "Nasdaq Copenhagen", "NASDAQ Copenhagen", "CSE"}
 _SUFFIX_EXCHANGES = {"CO": "CPH", "ST": "STO", "HE": "HEL", "OL": "OSL", "L": "LSE", "DE": "GER", "PA": "PAR", "AS": "AMS"}
 
@@ -50,7 +49,7 @@ _SHARE_CLASS = re.compile(r"(?: ([AB])(?![\w/.'’-])|[- ]([AB])-aktie\w*)")
 # Words after a company name that make it a different organisation (foundation, credit arm).
 _OTHER_ORG_AFTER = re.compile(
     r"[ -](?:Fonden|fonden|Foundation|Holdings?|Kredit|Invest\b|Markets|Research|Asset Management|Wealth|Securities|Capital Markets"
-    r"|Newswires|Economics|Institute|Investment Institute|& Co\.? Inc|Inc\.|Liv|Pension|Mc-Kinney)"
+    r"|Newswires|Economics|Institute|Investment Institute|& Co\.? Inc|Inc\.|Liv|Pension|Mc-Kinney|Asia|newspaper|Market Data)"
 )
 _MARKET_WORDS = re.compile(
     r"\b(?:index|indeks\w*|Russell|small[- ]?caps?|futures|stocks|aktier|equities|points|correction|rally|benchmark|S&P)\b",
@@ -62,19 +61,20 @@ _PRICE_MOVE_AFTER = re.compile(
     r"rallied|tumbled|advanced|declined|jumped|slid|sank|surged|edged|closed|ended|finished|was up|was down|is up|is down|steg|faldt|lukkede|endte)\b"
 )
 # A name in these positions is someone's employer or a data source, not what the article is about.
+_PERSON_NAME = r"[A-ZÆØÅ][\w\-]+(?:\s+[A-ZÆØÅ][\w\-]+)+"
 _SOURCE_BEFORE = re.compile(
-    r"(?:(?:analy\w*|strateg\w*|økonom\w*|economist\w*|chef\w*|direktør\w*|director|head of [\w ]+|partner|trader|"
+    # "aktieanalytiker Sofie Grønbæk fra X", "a rates strategist at X"
+    r"(?:(?i:analy\w*|strateg\w*|økonom\w*|economist\w*|chef\w*|direktør\w*|director|head of [\w ]+|partner|trader|"
     r"portfolio manager|manager|forvalter|rådgiver|adviser|advisor|researcher|investeringschef|aktiechef|"
     r"valutastrateg|renteanalytiker|ekspert|expert|officer|CIO|CEO|chief [\w ]+?)\s+(?:[\w\-’'.]+\s+){0,4}?"
-    r"(?:at|hos|fra|from|with|i|in|for)\s+(?:the\s+)?"
-    r"|(?:ifølge|according to|polled by|surveyed by|compiled by|survey by|estimates? from|data from|consensus from|"
+    r"(?i:at|hos|fra|from|with|i|in|for)\s+(?:the\s+)?"
+    # "ifølge X", "according to X", "polled by X"
+    r"|(?i:ifølge|according to|polled by|surveyed by|compiled by|survey by|estimates? from|data from|consensus from|"
     r"konsensusestimat fra|estimat fra|tal fra|data fra|note from|rapport fra|report from|cited by|told)\s+(?:the\s+|et\s+\w+\s+fra\s+)?"
-    r"|(?:siger|skriver|udtaler|said|says|wrote|writes|according to)\s+(?:the\s+)?"
-    r"|(?:siger|skriver|udtaler|mener|vurderer|said|says|wrote|writes|noted|notes|told)\s+(?:[\w\-]+\s+){0,3}?"
-    r"[A-ZÆØÅ][\w\-]+(?:\s+[A-ZÆØÅ][\w\-]+)+,\s+(?:[\w\-]+\s+){0,4}?"
-    r"|[A-ZÆØÅ][a-zæøå]+\s+[A-ZÆØÅ][\w\-]+,\s+(?:[\w\-]+\s+){0,5}?(?:at|hos|fra|i|in|with)\s+(?:the\s+)?"
-    r")$",
-    re.I,
+    # "siger cheføkonom Tore Vestergaard, X", "siger Jens Hansen fra X", "Ifølge valutastrateg Jesper Fjärstedt, X"
+    r"|(?i:siger|skriver|udtaler|mener|vurderer|said|says|wrote|writes|noted|notes|told|ifølge|according to)\s+(?:[a-zæøå][\w\-]*\s+){0,3}?"
+    rf"{_PERSON_NAME}(?:,\s+(?:[\w\-]+\s+){{0,4}}?|\s+(?:fra|hos|at|from|i)\s+)"
+    r")$"
 )
 _SOURCE_AFTER = re.compile(
     r"^(?:['’]s?\s+(?:(?:chief|senior|head|lead|global|equity|rates|US|European|own|\w+-based)\s+)*"
@@ -84,10 +84,20 @@ _SOURCE_AFTER = re.compile(
     r"|s?-(?:analytiker\w*|økonom\w*|cheføkonom\w*|strateg\w*|aktieanalytiker\w*|chefanalytiker\w*|valutastrateg\w*|renteanalytiker\w*|chefstrateg\w*)\b"
     r"|\s+(?:said|says|wrote|writes|noted|notes|skriver|skrev)\s+in\s+(?:a|its|en|sin)\s+(?:[\w\-]+\s+)?(?:note|report|analyse|kommentar|rapport)"
     r"|\s+(?:skriver|skrev)\s+i\s+(?:en|sin)\s+(?:[\w\-]+\s+)?(?:note|analyse|kommentar|rapport|morgenkommentar)"
-    # "Sydbank vurderer i en ny analyse, at ...", "Nordea expects that ...": a forecaster's view,
-    # unless the company speaks about itself ("said that it", "venter, at selskabet").
-    r"|\s+(?:vurderer|mener|skønner|anslår|forventer|venter|spår|expects|estimates|believes|forecasts|predicts|thinks)"
-    r"(?:\s+[\w\-]+){0,5}?,?\s+(?:at|that)\s+(?!(?:it|its|den|det|selskabet|banken|koncernen|vi|we)\b))"
+    r")"
+)
+
+
+# "»...,« skriver Nordea.", "..., said Goldman Sachs in a note": the speaker of a quote (but not
+# "Cook said Apple sold 50 million iPhones").
+_SPEECH_BEFORE = re.compile(r"(?i:siger|skriver|udtaler|said|says|wrote|writes)\s+(?:the\s+)?$")
+_SPEECH_AFTER = re.compile(r"\s*(?:[.,;:]|i en\b|in a\b|i sin\b|in its\b)")
+# "Sydbank vurderer, at boligpriserne stiger", "Danske Bank forventer uændrede renter": a bank's view
+# of the economy makes it a source. Not when it speaks of its own figures ("venter nu et resultat").
+_BROKER_VIEW_AFTER = re.compile(
+    r"(?:\s*\([^)]*\))?\s+(?:\w+\s+)?(?:vurderer|mener|skønner|anslår|forventer|venter|spår|expects?|estimates?|believes?|"
+    r"forecasts?|predicts?|thinks|sees|see)\b(?![^.]{0,60}\b(?:resultat\w*|overskud\w*|indtjening\w*|omsætning\w*|udbytte\w*|"
+    r"profit\w*|earnings|revenue\w*|sales|dividend\w*|nettorente\w*|selskabet|banken|it|its)\b)"
 )
 
 
@@ -168,10 +178,16 @@ def _alias_regex() -> tuple[re.Pattern, dict[str, _Entry]]:
     return regex, {f"a{i}": by_alias[a] for i, a in enumerate(ordered)}
 
 
-def _is_source(text: str, start: int, end: int) -> bool:
+def _is_source(text: str, start: int, end: int, broker: bool = False) -> bool:
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("»", 0, start), 0)
     before = text[max(sentence_start, start - 120) : start]
-    return bool(_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(text[end : end + 60]))
+    after = text[end : end + 120]
+    return bool(
+        _SOURCE_BEFORE.search(before)
+        or _SOURCE_AFTER.match(after)
+        or (_SPEECH_BEFORE.search(before) and _SPEECH_AFTER.match(after))
+        or (broker and _BROKER_VIEW_AFTER.match(after))
+    )
 
 
 def _with_class(entry: _Entry, cls: str | None) -> _Entry:
@@ -296,7 +312,8 @@ def _name_hits(text: str) -> list[TickerHit]:
             continue
         if entry.context == "the" and not re.search(r"\b[Tt]he\s+$", text[max(0, start - 5) : start]):
             continue
-        if entry.kind == "stock" and _is_source(text, start, end):
+        bracketed_symbol = re.match(r"\s*\((?:[A-Za-z ]+:\s?)?[A-Z][A-Za-z0-9.\- ]{0,12}\)", text[end : end + 30])
+        if entry.kind == "stock" and not bracketed_symbol and _is_source(text, start, end, broker=entry.context == "broker"):
             continue
         cls = _SHARE_CLASS.match(text, end)
         if cls and entry.symbol.endswith(".CO"):

@@ -127,6 +127,17 @@ def test_company_results_are_attributed_to_the_company_and_price_moves_to_no_one
     assert claim(text, "Shares").attributed_to is None
 
 
+def test_company_short_names_and_descriptions_are_the_company():
+    text = (
+        "Zealand Pharma har indgået en aftale med Roche.\n\n"
+        "Zealand venter at indlede forsøg i 2025. Høreapparatkoncernen hæver forventningen til 4-6 pct."
+    )
+    assert claim(text, "Zealand venter").attributed_to == "Zealand Pharma"
+    assert claim(text, "Høreapparatkoncernen").attributed_to == "Zealand Pharma"
+    en = "Nvidia Corp (NASDAQ:NVDA) forecast revenue of $28 billion. The chip designer also announced a 10-for-1 stock split."
+    assert claim(en, "The chip designer").attributed_to == "Nvidia"
+
+
 def test_a_quote_spanning_sentences_takes_its_speaker():
     text = "»Salget steg 20 pct. Det er flot,« siger analytiker Sofie Grønbæk fra Jyske Bank."
     assert claim(text, "Salget").attributed_to == "Sofie Grønbæk, Jyske Bank"
@@ -218,3 +229,38 @@ def test_model_claim_with_grounded_figure_is_added():
     add_model_claims(report, QueuedModel(["Han nævnte i går omkring 12 nye butikker i alt."]))
     sentence = "Han nævnte i går omkring 12 nye butikker i alt."
     assert [(c.text, c.start, c.end) for c in report.claims] == [(sentence, 0, len(sentence))]
+
+
+def test_initials_end_a_sentence_before_a_sentence_starter_and_bullets_are_dropped():
+    text = "Exports to the U.S. The company said sales rose 4%. In the U.S. economy, growth was 2%.\n• Omsætningen steg 4 pct."
+    assert sentences(text) == [
+        "Exports to the U.S.",
+        "The company said sales rose 4%.",
+        "In the U.S. economy, growth was 2%.",
+        "Omsætningen steg 4 pct.",
+    ]
+
+
+def test_corporate_suffixes_end_a_sentence_only_before_a_sentence_starter():
+    text = "Tesla Inc. (TSLA) shares fell 5.3%. Apple Inc. CEO Tim Cook said sales rose 2%. He spoke at Apple Inc. The shares rose 1%."
+    assert sentences(text) == [
+        "Tesla Inc. (TSLA) shares fell 5.3%.",
+        "Apple Inc. CEO Tim Cook said sales rose 2%.",
+        "He spoke at Apple Inc.",
+        "The shares rose 1%.",
+    ]
+
+
+def test_a_bank_giving_its_view_is_the_source():
+    text = "Ifølge valutastrateg Jesper Fjärstedt, Danske Bank, trækker renterne. Danske Bank venter, at EUR/USD falder til 1,03."
+    assert claim(text, "Danske Bank venter").attributed_to == "Danske Bank"
+
+
+def test_headlines_and_questions_are_not_claims():
+    text = "Amazon soars 8% after hours on cloud rebound\nWill the index fall 10% next?\nAmazon rose 8% after hours."
+    assert [c.text for c in find_claims(text)] == ["Amazon rose 8% after hours."]
+
+
+def test_a_year_makes_a_claim_only_in_a_forecast():
+    text = "Novo Nordisk venter at lancere pillen i 2025. Selskabet blev grundlagt i 1923."
+    assert [c.text for c in find_claims(text)] == ["Novo Nordisk venter at lancere pillen i 2025."]

@@ -171,3 +171,44 @@ def test_refresh_script_rebuilds_the_gazetteer(tmp_path):
     shipped = (REPO / "summarizer" / "data" / "gazetteer.csv").read_text(encoding="utf-8")
     assert rebuilt == shipped
     assert json.loads((tmp_path / "tickers_source.json").read_text())["version"] == "0.4.1"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Novo Nordisk (NOVOb.CO) and Apple (AAPL.O) and Goldman (GS.N)", ["NOVO-B.CO", "AAPL", "GS"]),
+        ("the S&P 500 .SPX lost 1.85 points and .IXIC added", ["^GSPC", "^IXIC"]),
+        ("NOVOB DC and AAPL US Equity", ["NOVO-B.CO", "AAPL"]),
+        ("The tech-heavy Nasdaq fell 1.2% while the S&P rose 0.5%.", ["^IXIC", "^GSPC"]),
+    ],
+)
+def test_reuters_bloomberg_codes_and_bare_index_names_with_a_move(text, expected):
+    assert symbols(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nasdaq said trading volumes rose. S&P cut its rating.",
+        "siger Danske Bank-analytiker Jens Nærvig Pedersen.",
+        "Sydbank vurderer i en ny analyse, at boligpriserne stiger 4 pct.",
+        "Morgan Stanley said in a note that stocks would rise.",
+        "Nordea skriver i en morgenkommentar, at renten stiger.",
+        "Mærsk Mc-Kinney Møller var skibsreder. Nordea Liv & Pension betaler.",
+        "Jyske Bank venter et fald i renten, mens Danske Bank forventer uændrede renter.",
+        "siger Jens Hansen fra Nordea.",
+        "Ifølge valutastrateg Jesper Fjärstedt, Danske Bank, stiger dollaren.",
+        "Nikkei Asia reported the deal.",
+    ],
+)
+def test_more_source_and_name_traps(text):
+    assert find_tickers(text) == []
+
+
+def test_a_company_speaking_about_itself_stays_a_ticker():
+    assert symbols("Danske Bank venter, at selskabet tjener 20 mia. kr.") == ["DANSKE.CO"]
+    assert symbols("Danske Bank venter nu et resultat på 20 mia. kr.") == ["DANSKE.CO"]
+    assert symbols("Goldman Sachs expects revenue to rise. Carlsberg venter, at opkøbet giver synergier.") == ["GS", "CARL-B.CO"]
+    assert symbols("Energy shares rose on Wall Street, with Exxon Mobil up 2.1%.") == ["XOM"]
+    assert symbols("Tim Cook said Apple sold 50 million iPhones.") == ["AAPL"]
+    assert symbols("»Renten stiger,« skriver Nordea. The outlook is weak, said Goldman Sachs in a note.") == []
