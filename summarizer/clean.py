@@ -18,7 +18,6 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from itertools import islice
-from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -158,8 +157,13 @@ def is_boilerplate(text: str) -> bool:
 
 
 def is_paywall_prompt(text: str) -> bool:
+    """'Resten af artiklen er kun for abonnenter...': a short block that opens with a paywall phrase
+    (a phrase deep inside a body sentence, '...enough to keep reading the signals', is not one)."""
     n = _norm(text)
-    return len(n) <= 400 and bool(rules().paywall.search(n))
+    if len(n) > 400:
+        return False
+    m = rules().paywall.search(n)
+    return m is not None and (m.start() <= 40 or len(_words(n)) <= 20)
 
 
 def attribution_of(text: str) -> str | None:
@@ -352,11 +356,17 @@ def _prune_furniture(tree, source: str = "", page_url: str | None = None, find_p
 _LINK_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "div"})
 
 
+_HOST_RE = re.compile(r"https?://([^/:?#\s]+)", re.I)
+
+
 def _site(url: str | None) -> str | None:
     """'https://www.oeugebrev.dk/x' -> 'oeugebrev.dk' (the last two host labels, three for co.uk and the like)."""
-    host = urlsplit(url).hostname if url and url.startswith(("http://", "https://")) else None
-    if not host:
-        return None
+    m = _HOST_RE.match(url or "")
+    return _site_of_host(m.group(1).lower()) if m else None
+
+
+@lru_cache(maxsize=4096)
+def _site_of_host(host: str) -> str:
     labels = host.split(".")
     keep = 3 if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac", "gov") and len(labels[-1]) == 2 else 2
     return ".".join(labels[-keep:])
@@ -395,7 +405,7 @@ def _is_paywall_box(el) -> bool:
         return False
     if r.paywall.search(text):
         return True
-    return bool(r.prune_paywall.search(_class_id(el)) and re.search(r"abonn|subscri", text))
+    return bool(r.prune_paywall.search(_class_id(el)) and re.search(r"abonn|subscri|member|medlem", text))
 
 
 def _drop(el) -> None:

@@ -97,6 +97,9 @@ def _name_variants(name: str) -> list[str]:
     """Genitive and compound forms: "SocGen's", "Nordeas", "Russell 2000-indekset" -> the bare name."""
     n = name.lower().replace("’", "'")
     out = [n]
+    acronym = re.sub(r"(?<=[A-ZÆØÅ])[-']?(?:erne|er|en|s)$", "", name.replace("’", "'"))  # "ETF'er", "CFTC's"
+    if acronym != name:
+        out.append(acronym.lower())
     base = re.sub(r"-[a-zæøå]+$", "", n)  # Danish compound suffix on a name
     for v in (base, re.sub(r"'s?$", "", base), re.sub(r"s$", "", base)):
         if v and v not in out:

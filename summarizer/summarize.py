@@ -36,7 +36,7 @@ class Length:
     max_tokens: int  # generation budget: tight, it is most of the time spent
 
 
-LENGTHS = {"short": Length(3, 60, 110), "medium": Length(5, 120, 200)}
+LENGTHS = {"short": Length(3, 60, 96), "medium": Length(5, 120, 180)}
 UNTRANSLATED_NOTE = {
     "da": "[Ikke oversat: oversættelsen kunne ikke kontrolleres mod artiklen.]",
     "en": "[Not translated: the translation could not be checked against the article.]",
@@ -64,7 +64,10 @@ def trim(text: str, language: str, length: Length) -> str:
     """At most max_sentences whole sentences and about max_words words (the first sentence always stays)."""
     kept: list[str] = []
     words = 0
-    for s in split_sentences(text.replace("\n", " "), language):
+    sentences = split_sentences(text.replace("\n", " "), language)
+    if len(sentences) > 1 and not re.search(r"[.!?…\"”')]$", sentences[-1]):
+        sentences = sentences[:-1]  # cut off by max_tokens mid-sentence
+    for s in sentences:
         n = len(s.split())
         if kept and (len(kept) >= length.max_sentences or words + n > length.max_words * 1.15):
             break
@@ -75,8 +78,19 @@ def trim(text: str, language: str, length: Length) -> str:
 
 def extractive(selected: list[Sentence], language: str, length: Length) -> str:
     """The best selected sentences, in article order, trimmed: faithful by construction."""
-    best = sorted(selected, key=lambda s: -s.score)[: length.max_sentences]
-    ordered = " ".join(s.text for s in sorted(best, key=lambda s: s.position))
+    # The lead (news puts the point first), then greedy by score per word: a long sentence must earn its place.
+    if not selected:
+        return ""
+    top = min(selected, key=lambda s: s.position)
+    chosen: list[Sentence] = [top]
+    words = len(top.text.split())
+    rest = [s for s in selected if s is not top]
+    for s in sorted(rest, key=lambda s: -s.score / max(len(s.text.split()), 8) ** 0.5):
+        n = len(s.text.split())
+        if len(chosen) < length.max_sentences and words + n <= length.max_words * 1.15:
+            chosen.append(s)
+            words += n
+    ordered = " ".join(s.text for s in sorted(chosen, key=lambda s: s.position))
     return trim(ordered, language, length)
 
 

@@ -139,6 +139,13 @@ def test_paywall_prompt_in_plain_text_cuts_the_rest():
     assert len(article.paragraphs) == 2 and "abonnent" not in article.text
 
 
+def test_paywall_phrase_inside_a_body_sentence_is_not_a_prompt():
+    assert clean.is_paywall_prompt("Vil du læse videre? Log ind for at læse hele artiklen.")
+    assert not clean.is_paywall_prompt(
+        "Investors who want a clear view of the cycle have had enough reasons to keep reading the bond market this year."
+    )
+
+
 def test_schema_org_locked_teaser_is_flagged():
     teaser = (
         '<html><head><script type="application/ld+json">{"@type":"NewsArticle","isAccessibleForFree":false}</script></head>'

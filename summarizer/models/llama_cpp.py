@@ -3,8 +3,10 @@
 Deterministic by default (temperature 0 is greedy decoding; a fixed seed for anything else). The prompt
 is built with the GGUF's own chat template (create_chat_completion). llama-cpp-python keeps the KV cache
 of the previous call and re-evaluates only the tokens after the longest common prefix, so consecutive
-calls that share a few-shot prefix pay for it once; a LlamaRAMCache (opt-in, `prompt_cache_mb`) also
-keeps earlier prefixes when calls alternate between prompts.
+calls that share a few-shot prefix pay for it once: order calls so that prompts sharing a prefix follow
+each other. A LlamaRAMCache (config `prompt_cache_mb`) also keeps earlier prefixes when calls alternate
+between prompts; it is off by default because each saved state holds the full logits buffer (measured:
+repeated ~400-token prefixes 12-17 s -> 1-2 s per call, but peak RSS 1.9 -> 3.4 GB with 2048 MB).
 """
 
 from __future__ import annotations
