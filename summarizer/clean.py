@@ -398,14 +398,17 @@ def _external_link_blocks(tree, page_url: str | None) -> list:
 
 
 def _is_paywall_box(el) -> bool:
-    """A dropped box that is the paywall: a paywall class with subscription words, or a paywall prompt."""
-    r = rules()
-    text = _norm(el.text_content()) if r.prune_paywall.search(_class_id(el)) or len(el) < 40 else ""
-    if not text or len(text) > 2000:
+    """A dropped box that is the paywall: its first lines are a paywall prompt, or it has a paywall
+    class and talks subscriptions. (A sidebar of teasers badged 'Kun for abonnenter' is neither.)"""
+    if len(el) >= 40:  # a big container (a whole sidebar) is not a paywall box
         return False
-    if r.paywall.search(text):
+    first_lines = [t for t in islice((t for t in el.itertext() if t.strip()), 2)]
+    if any(is_paywall_prompt(t) for t in first_lines):
         return True
-    return bool(r.prune_paywall.search(_class_id(el)) and re.search(r"abonn|subscri|member|medlem", text))
+    r = rules()
+    return r.prune_paywall.search(_class_id(el)) is not None and re.search(
+        r"abonn|subscri|member|medlem", _norm(el.text_content())[:2000]
+    ) is not None
 
 
 def _drop(el) -> None:

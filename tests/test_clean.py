@@ -159,6 +159,14 @@ def test_schema_org_locked_teaser_is_flagged():
 
 def test_free_article_is_not_flagged():
     assert clean.clean(fetched_for(SAMPLES / "northgate-en.html")).paywalled is False
+    sidebar = (
+        "<html><body><article><h1>Renten stiger</h1><p>Renten på de lange realkreditobligationer steg tirsdag "
+        "til det højeste niveau siden marts, efter at amerikanske inflationstal overraskede.</p>"
+        "<p>Det betyder højere ydelser for boligejere med variabelt forrentede lån ved næste refinansiering.</p>"
+        "</article><aside class='most-read'><h3>Mest læste</h3><ul><li><a href='/a'>Bankerne hæver gebyrerne</a> "
+        "<span class='badge'>Kun for abonnenter</span></li></ul></aside></body></html>"
+    )
+    assert clean.clean_html(sidebar).paywalled is False
 
 
 # ---------------------------------------------------------------- attribution, dates, names
