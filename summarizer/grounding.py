@@ -87,8 +87,8 @@ def _found(name: str, article_norm: str) -> bool:
     for group in alias_groups():
         if name in group:
             candidates |= group
-    for c in candidates:
-        if re.search(r"(?<![\w&])" + re.escape(c) + r"(?![\w&])", article_norm):
+    for c in candidates:  # an English plural or genitive in the article counts ("ETFs", "CFTC's")
+        if re.search(r"(?<![\w&])" + re.escape(c) + r"(?:s|'s)?(?![\w&])", article_norm):
             return True
     return False
 
@@ -230,3 +230,19 @@ def check(
             continue
         issues.append(f"name {name!r} is not in the article")
     return issues
+
+
+def repair_names(output: str, article_text: str) -> str:
+    """Drop words a small model tacks onto a real name ("Russell 2000 ETF" -> "Russell 2000") when the
+    shorter name is in the article and the longer one is not. Nothing else is changed."""
+    article_norm = _norm(article_text)
+    for name, _ in names(output):
+        if any(_found(v, article_norm) for v in _name_variants(name)):
+            continue
+        tokens = name.split(" ")
+        for k in range(len(tokens) - 1, 0, -1):
+            shorter = " ".join(tokens[:k])
+            if any(_found(v, article_norm) for v in _name_variants(shorter)):
+                output = re.sub(r"(?<![\w&])" + re.escape(name) + r"(?![\w&])", shorter, output)
+                break
+    return output

@@ -121,6 +121,10 @@ def _model_summary(model, language: str, context: str, length: Length, check: _C
         timings[f"summary_{language}" + ("_retry" if attempt else "")] = round(time.perf_counter() - started, 3)
         text = trim(grounding.strip_residue(gen.text), language, length)
         issues = check(text) if text else ["the model returned an empty summary"]
+        if issues and text:
+            repaired = grounding.repair_names(text, check.text)
+            if repaired != text and not check(repaired):
+                return repaired, []
         if not issues:
             return text, []
     return None, issues
@@ -157,11 +161,11 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
     # The other language: translate the summary; else the extractive sentences; else say so.
     started = time.perf_counter()
     (t,) = translate_texts([summary], model, source, other, check=False, cache=cache)
-    translated, t_issues = trim(t.text, other, limits), []
+    translated = grounding.repair_names(trim(t.text, other, limits), check.text)
     t_issues = check(translated) if translated else ["the translation is empty"]
     if t_issues and summary != fallback:
         (t,) = translate_texts([fallback], model, source, other, check=False, cache=cache)
-        retry = trim(t.text, other, limits)
+        retry = grounding.repair_names(trim(t.text, other, limits), check.text)
         retry_issues = check(retry) if retry else ["the translation is empty"]
         issues += [f"{other}: {p}" for p in t_issues]
         translated, t_issues = retry, retry_issues

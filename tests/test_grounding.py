@@ -179,3 +179,19 @@ def test_known_company_at_sentence_start_is_checked_with_the_gazetteer():
     pytest.importorskip("summarizer.tickers")
     assert any("Apple" in i for i in check("Apple fell 4%.", ARTICLE_EN))
     assert check("Novo Nordisk steg 4,2 pct.", "Novo steg 4,2 pct. tirsdag.") == []
+
+
+def test_words_tacked_onto_a_real_name_are_repaired():
+    from summarizer.grounding import repair_names
+
+    out = "The Russell 2000 ETF lags the S&P 500 ETF, Goldman Sachs says."
+    fixed = repair_names(out, ARTICLE_EN)
+    assert fixed == "The Russell 2000 lags the S&P 500, Goldman Sachs says."
+    issues = check(fixed, ARTICLE_EN)  # invented names stay flagged
+    assert len(issues) == 1 and "Goldman Sachs" in issues[0]
+
+
+def test_repaired_model_summary_is_grounded():
+    model = FakeChat(["The Russell 2000 ETF has dropped 6.8%.", GOOD_DA])
+    s = summarize(en_article(), model)
+    assert s.grounded and s.en == "The Russell 2000 has dropped 6.8%." and len(model.calls) == 2
