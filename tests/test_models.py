@@ -212,6 +212,22 @@ def test_models_command_bad_config_is_one_line_exit_2(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("spec, message", [
+    ("/nowhere/model.gguf", "GGUF model file not found: /nowhere/model.gguf"),
+    ("gpt-99", "unknown model 'gpt-99'"),
+])
+def test_read_with_a_bad_model_is_exit_5_one_line(tmp_path, spec, message):
+    article = tmp_path / "a.txt"
+    article.write_text("Aktien steg 4,2 pct. i dag, efter at selskabet hævede forventningerne til hele året.\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "summarizer.cli", "read", str(article), "--model", spec],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 5, proc.stderr
+    assert proc.stderr.count("\n") == 1 and message in proc.stderr
+    assert proc.stdout == ""
+
+
 def test_listing_and_resolving_import_no_heavy_backend():
     code = (
         "import sys; from summarizer.models import describe_models, registry; describe_models(); "
@@ -238,6 +254,7 @@ def test_default_model_answers_deterministically(default_model):
     # The chat template wraps the message (system prompt, role markers): more tokens than the text.
     assert first.prompt_tokens > default_model.count_tokens(messages[0]["content"]) + 5
     assert load_model(None) is default_model  # one model per process
+    assert load_model(None, config={"threads": 1, "n_ctx": 4096}) is default_model
 
 
 @pytest.mark.model

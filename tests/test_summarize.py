@@ -113,3 +113,20 @@ def test_danish_article_is_summarized_in_danish_then_translated():
 def test_bad_length_is_a_usage_error():
     with pytest.raises(UsageError):
         summarize(en_article(), FakeChat([]), length="long")
+
+
+def test_translator_only_model_gives_extractive_summary_translated():
+    from summarizer.models.base import Generation, TranslatorPair
+
+    class Upper:
+        kind = "translator"
+
+        def __init__(self, src, tgt):
+            self.name, self.source_language, self.target_language = "upper", src, tgt
+
+        def translate(self, texts, *, max_tokens=256):
+            return [Generation(t, 1, 1, 0.0) for t in texts]  # identity: names and numbers all kept
+
+    pair = TranslatorPair("fake-opus", da_en=Upper("da", "en"), en_da=Upper("en", "da"))
+    s = summarize(en_article(), pair)
+    assert s.grounded and s.en.startswith("The Russell 2000 has dropped 6.8%") and s.da == s.en

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 from .base import ChatModel, Generation, Translator, TranslatorPair
-from .packaged import DEFAULT_GGUF, ensure_joined
+from .packaged import ensure_joined
 from .registry import DEFAULT_PRESET, PRESETS, ResolvedSpec, hf_cached_snapshot, resolve_spec, threads
 
 __all__ = [
@@ -54,9 +54,12 @@ def loaded_models() -> list[object]:
 
 def _cache_key(resolved: ResolvedSpec, config: dict) -> tuple:
     if resolved.backend == "llama.cpp":
-        options = (threads(config), config.get("n_ctx"), config.get("prompt_cache_mb"))
+        # Not threads: a second 1 GB copy for another thread count is never worth it; the first one serves.
+        from .llama_cpp import DEFAULT_N_CTX
+
+        options = (_int_option(config, "n_ctx", DEFAULT_N_CTX), _int_option(config, "prompt_cache_mb", 0))
     else:
-        options = (config.get("device"),)
+        options = (str(config.get("device") or "auto"),)
     return (resolved.source, resolved.name, str(resolved.path), resolved.preset, options)
 
 
@@ -82,7 +85,7 @@ def _load(resolved: ResolvedSpec, config: dict):
     device = str(config.get("device") or "auto")
     if resolved.preset is None:
         return load_checkpoint(resolved.path, name=resolved.name, device=device)
-    folders = [hf_cached_snapshot(repo_id) for repo_id in resolved.preset.hf_ids]  # all missing ones fail first
+    folders = [hf_cached_snapshot(repo_id) for repo_id in resolved.preset.hf_ids]  # a missing one fails before any load
     models = [load_checkpoint(f, name=i.split("/")[-1], device=device) for f, i in zip(folders, resolved.preset.hf_ids)]
     if resolved.preset.kind == "translators":
         by_direction = {(m.source_language, m.target_language): m for m in models}
