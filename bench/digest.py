@@ -39,6 +39,7 @@ from summarizer import clean, digest, fetch, models, pipeline, summarize  # noqa
 from summarizer.store import Store  # noqa: E402
 
 SECONDS: dict[str, float] = defaultdict(float)
+CALLS: dict[str, int] = defaultdict(int)
 COMMITS: list[float] = []
 _lock = threading.Lock()
 
@@ -51,6 +52,7 @@ def timed(stage: str, fn):
         finally:
             with _lock:
                 SECONDS[stage] += time.perf_counter() - start
+                CALLS[stage] += 1
 
     return wrapper
 
@@ -113,11 +115,14 @@ def main() -> None:
 
     n = len(rows)
     wall = (COMMITS[-1] - start) if COMMITS else float("nan")
+    # Pages are all fetched and cleaned up front; the model stage counts committed articles only
+    # (from their reports), so a run stopped mid-article does not charge that article's model time.
+    summary_seconds = _summary_timings(rows).get("total", 0.0)
     stages = {
         "fetch": SECONDS["fetch"],
         "clean": SECONDS["clean"],
-        "tickers+claims": analyse_seconds - SECONDS["model (summary)"] - SECONDS["model load"],
-        "model (summary)": SECONDS["model (summary)"],
+        "tickers+claims": analyse_seconds - summary_seconds - SECONDS["model load"],
+        "model (summary)": summary_seconds,
         "model load": SECONDS["model load"],
     }
     total = sum(stages.values())
@@ -125,6 +130,7 @@ def main() -> None:
         "articles": n, "of": 3 * args.per_feed, "stopped_early": stopped, "no_summary": args.no_summary,
         "wall_seconds_to_last_commit": round(wall, 1),
         "articles_per_minute": round(n / wall * 60, 3),
+        "pages_fetched": CALLS["fetch"],
         "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
         "stage_share": {k: round(v / total, 4) for k, v in stages.items()},
         "summary_stage_seconds": _summary_timings(rows),
@@ -137,6 +143,7 @@ def main() -> None:
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"{n} of {3 * args.per_feed} articles in {wall:.1f} s: {result['articles_per_minute']} articles/min"
           + (" (stopped early)" if stopped else ""))
+    print(f"{CALLS['fetch']} pages fetched and cleaned, {n} articles analysed")
     print("| stage | seconds (sum over articles) | share |\n|---|---|---|")
     for k, v in stages.items():
         print(f"| {k} | {v:.1f} | {v / total:.1%} |")

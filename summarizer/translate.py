@@ -25,6 +25,9 @@ from .promptfiles import load_prompt
 
 LANGUAGES = ("da", "en")
 EXAMPLES_PER_PROMPT = 4
+# Retrieved pairs per prompt version (default EXAMPLES_PER_PROMPT). Measured on Tatoeba (BENCHMARKS.md):
+# da->en does best on the v2 file's fixed everyday examples alone; retrieved look-alikes get copied.
+RETRIEVED_PER_PROMPT = {"translate.da-en.v2": 0, "translate.en-da.v2": 3}
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -92,12 +95,19 @@ def glossary_hint(text: str, source_language: str) -> str:
 
 
 def build_messages(text: str, source_language: str, target_language: str) -> tuple[list[dict[str, str]], str]:
+    """System, the prompt file's fixed example turns, retrieved example turns, then the source.
+
+    Fixed parts come first so llama.cpp reuses their KV cache from one sentence to the next.
+    """
     prompt = load_prompt(f"translate.{source_language}-{target_language}")
     messages = prompt.render(text=text, glossary=glossary_hint(text, source_language))
     shots: list[dict[str, str]] = []
-    for src, tgt in retrieve_examples(text, source_language):
+    k = RETRIEVED_PER_PROMPT.get(prompt.version, EXAMPLES_PER_PROMPT)
+    fixed = {m["content"] for m in messages[:-1] if m["role"] == "user"}
+    retrieved = [p for p in retrieve_examples(text, source_language, k + len(fixed)) if p[0] not in fixed][-k:]
+    for src, tgt in (retrieved if k else []):
         shots += [{"role": "user", "content": src}, {"role": "assistant", "content": tgt}]
-    return messages[:1] + shots + messages[1:], prompt.version
+    return messages[:-1] + shots + messages[-1:], prompt.version
 
 
 def _clean_output(output: str, source: str) -> str:
