@@ -45,9 +45,12 @@ def test_glossary_terms_found_in_the_source_are_named():
 
 def test_messages_are_system_then_examples_then_source():
     messages, version = build_messages("Jeg har ikke tid.", "da", "en")
-    assert version == "translate.da-en.v1"
+    assert version == "translate.da-en.v2"
     assert messages[0]["role"] == "system" and "English" in messages[0]["content"]
-    assert [m["role"] for m in messages[1:-1]] == ["user", "assistant"] * 4
+    assert [m["role"] for m in messages[1:-1]] == ["user", "assistant"] * 3  # v2: 3 fixed, 0 retrieved
+    en_da, _ = build_messages("I have no time.", "en", "da")
+    assert [m["role"] for m in en_da[1:-1]] == ["user", "assistant"] * 6  # 3 fixed + 3 retrieved
+    assert len({m["content"] for m in en_da[1:-1:2]}) == 6  # a retrieved pair never repeats a fixed one
     assert messages[-1] == {"role": "user", "content": "Jeg har ikke tid."}
 
 
