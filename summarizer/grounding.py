@@ -170,11 +170,9 @@ def supports(article_q: Quantity, summary_q: Quantity) -> bool:
 
 
 def _ticker_hits(text: str) -> list:
-    """Securities named in text by the tickers gazetteer, when that module is there (it is optional here)."""
-    try:
-        from .tickers import find_tickers
-    except ImportError:
-        return []
+    """Securities named in text, found with the tickers gazetteer."""
+    from .tickers import find_tickers
+
     return find_tickers(text)
 
 

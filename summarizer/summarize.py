@@ -47,13 +47,10 @@ CONTEXT_CHARS = 1600  # selected sentences given to the model; ~400 tokens keeps
 def article_language(article: Article) -> str:
     if article.language in ("da", "en"):
         return article.language
-    try:
-        from .langid import article_language as detect
+    from .langid import article_language as detect
 
-        lang = detect(article.paragraphs)
-    except ImportError:  # langid is optional here; the number parser's cue words decide
-        lang = None
-    if lang in ("da", "en"):
+    lang = detect(article.paragraphs)
+    if lang in ("da", "en"):  # else (no, sv, None on very short text) the number parser's cue words decide
         return lang
     from .numbers import guess_language
 
