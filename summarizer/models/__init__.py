@@ -21,6 +21,8 @@ torch/transformers are imported only when a transformers model is loaded.
 
 from __future__ import annotations
 
+import atexit
+
 from pathlib import Path
 
 from ..errors import ModelError
@@ -46,6 +48,19 @@ def load_model(spec: str | None = None, *, config: dict | None = None):
         model = _load(resolved, config)
         _LOADED[key] = model
     return model
+
+
+def close_all() -> None:
+    """Free every loaded model. Registered with atexit: llama-cpp-python's own __del__ runs during
+    interpreter teardown, when its C bindings may already be gone, and prints a traceback."""
+    for model in _LOADED.values():
+        close = getattr(model, "close", None)
+        if close is not None:
+            close()
+    _LOADED.clear()
+
+
+atexit.register(close_all)
 
 
 def loaded_models() -> list[object]:
