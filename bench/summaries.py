@@ -2,7 +2,10 @@
 
 For each page: load_article (fetch + clean), then summarize with the default model; reports seconds
 per bilingual summary (model already loaded, no output cache), generated tokens/s, whether both
-languages are present, and whether the summary is grounded or flagged (never silently wrong).
+languages are present, and whether the summary is grounded or flagged (never silently wrong). Fluency
+proxies (no reference summaries exist): each block's language as detected, and its known-word rate, the
+share of its words that wordfreq lists for that language (words found in the article, names mostly, are
+left out): "declineringen" or "performansen" are not Danish words. Needs `pip install -e '.[bench]'`.
 
     python bench/summaries.py                        # samples/*.html and finance-dev
     python bench/summaries.py --pages samples/oeu-zerohedge-smallcap.html --show
@@ -37,6 +40,19 @@ class CountingModel:
         return gen
 
 
+def known_word_rate(text: str, language: str, article: str) -> float:
+    """Share of text's words (not in the article) that wordfreq knows in language; 1.0 when none are left."""
+    import re
+
+    from wordfreq import zipf_frequency
+
+    in_article = {w.lower() for w in re.findall(r"[^\W\d_]+", article)}
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in in_article]
+    if not words:
+        return 1.0
+    return round(sum(zipf_frequency(w, language) > 0 for w in words) / len(words), 3)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pages", nargs="*", type=Path, help="pages to summarize (default: samples + finance-dev)")
@@ -44,6 +60,8 @@ def main() -> int:
     ap.add_argument("--show", action="store_true", help="print each summary")
     ap.add_argument("--cache", action="store_true", help="keep the model-output cache on (default: off)")
     ap.add_argument("--json", type=Path, help="write per-page results here")
+    ap.add_argument("--other", choices=["direct", "translate"], default=None,
+                    help="how the other language is written (default: summarize.OTHER_LANGUAGE)")
     args = ap.parse_args()
     if not args.cache:
         os.environ["NEWSUM_NO_LLM_CACHE"] = "1"
@@ -51,7 +69,8 @@ def main() -> int:
     sys.path.insert(0, str(REPO))
     from summarizer.models import load_model
     from summarizer.pipeline import load_article
-    from summarizer.summarize import summarize
+    from summarizer.langid import detect
+    from summarizer.summarize import OTHER_LANGUAGE, summarize
 
     pages = args.pages or sorted((REPO / "samples").glob("*.html")) + sorted(FINANCE_DEV.glob("*.html"))
     started = time.perf_counter()
@@ -67,7 +86,7 @@ def main() -> int:
             continue
         tokens_before, gen_before = model.completion_tokens, model.seconds
         t0 = time.perf_counter()
-        s = summarize(article, model, length=args.length)
+        s = summarize(article, model, length=args.length, other_language=args.other or OTHER_LANGUAGE)
         seconds = time.perf_counter() - t0
         tokens = model.completion_tokens - tokens_before
         row = {
@@ -75,6 +94,8 @@ def main() -> int:
             "tokens": tokens, "tokens_per_s": round(tokens / max(model.seconds - gen_before, 1e-9), 1),
             "both": bool(s.en.strip() and s.da.strip()), "grounded": s.grounded,
             "flagged": bool(s.grounding_issues), "issues": s.grounding_issues, "en": s.en, "da": s.da,
+            "lang_ok": detect(s.en) == "en" and detect(s.da) == "da",
+            "known_en": known_word_rate(s.en, "en", article.text), "known_da": known_word_rate(s.da, "da", article.text),
         }
         rows.append(row)
         print(f"{page.name}: {s.source_language} {seconds:.1f}s {tokens} tok grounded={s.grounded} "
@@ -86,6 +107,8 @@ def main() -> int:
     print(f"pages={len(rows)} summarized={len(done)} both_languages={sum(r['both'] for r in done) / n:.0%} "
           f"grounded={sum(r['grounded'] for r in done) / n:.0%} "
           f"grounded_or_flagged={sum(r['grounded'] or r['flagged'] for r in done) / n:.0%} "
+          f"languages_detected_right={sum(r['lang_ok'] for r in done) / n:.0%} "
+          f"known_words_en={sum(r['known_en'] for r in done) / n:.3f} known_words_da={sum(r['known_da'] for r in done) / n:.3f} "
           f"median_s={sorted(r['seconds'] for r in done)[len(done) // 2] if done else 0} "
           f"tokens_per_s={sum(r['tokens'] for r in done) / max(model.seconds, 1e-9):.1f}")
     if args.json:

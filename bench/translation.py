@@ -39,12 +39,24 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--model", default=None, help="model spec (default: the default model)")
     ap.add_argument("--show", type=int, default=0, help="print the first N translations")
+    ap.add_argument("--retrieved", type=int, default=None,
+                    help="retrieved example pairs per prompt (default: translate.RETRIEVED_PER_PROMPT)")
+    ap.add_argument("--word-hints", choices=["on", "off"], default=None,
+                    help="word-list hint turn (default: translate.WORD_HINTS_PER_PROMPT)")
     ap.add_argument("--out", type=Path, default=None, help="write hypotheses (one a line) here")
     args = ap.parse_args()
 
     sys.path.insert(0, str(REPO))
     from summarizer.models import load_model
+    from summarizer import translate
     from summarizer.translate import translate_texts
+
+    if args.retrieved is not None:
+        for version in list(translate.RETRIEVED_PER_PROMPT):
+            translate.RETRIEVED_PER_PROMPT[version] = args.retrieved
+    if args.word_hints is not None:
+        for version in list(translate.RETRIEVED_PER_PROMPT):
+            translate.WORD_HINTS_PER_PROMPT[version] = args.word_hints == "on"
 
     src, tgt = args.direction.split("-")
     rows = load_pairs(args.data, args.limit)

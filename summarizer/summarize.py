@@ -32,15 +32,21 @@ from .translate import translate_texts
 @dataclass(frozen=True)
 class Length:
     max_sentences: int
-    max_words: int
+    max_words: int  # enforced by trim()
     max_tokens: int  # generation budget: tight, it is most of the time spent
+    # Words the prompt asks for: below max_words because the model overshoots what it is asked, and on
+    # 2 CPU cores every generated token costs ~0.1 s, twice over (both languages).
+    prompt_words: int
 
 
-LENGTHS = {"short": Length(3, 60, 96), "medium": Length(5, 120, 180)}
+LENGTHS = {"short": Length(3, 60, 96, 45), "medium": Length(5, 120, 180, 100)}
 UNTRANSLATED_NOTE = {
     "da": "[Ikke oversat: oversættelsen kunne ikke kontrolleres mod artiklen.]",
     "en": "[Not translated: the translation could not be checked against the article.]",
 }
+# How the other language's block is written: "direct" (a follow-up turn in the summary's conversation)
+# or "translate" (translate.py's prompt on the finished summary). See BENCHMARKS.md "Summaries".
+OTHER_LANGUAGE = "direct"
 CONTEXT_CHARS = 1600  # selected sentences given to the model; ~400 tokens keeps a 2-core CPU fast
 
 
@@ -91,6 +97,20 @@ def extractive(selected: list[Sentence], language: str, length: Length) -> str:
     return trim(ordered, language, length)
 
 
+LANGUAGE_NAMES = {"da": "Danish", "en": "English"}
+
+
+def language_issues(text: str, language: str) -> list[str]:
+    """A block that is not in its language is a failed check too: the small model sometimes answers a
+    "write it in Danish" turn in English (seen on the ØU sample)."""
+    from .langid import detect
+
+    found = detect(text)
+    if found is not None and found != language:
+        return [f"the {LANGUAGE_NAMES[language]} block is not in {LANGUAGE_NAMES[language]} (detected {found})"]
+    return []
+
+
 class _Checker:
     """grounding.check against one article, with its quantities parsed once."""
 
@@ -104,30 +124,57 @@ class _Checker:
 
 
 def _model_summary(model, language: str, context: str, length: Length, check: _Checker, cache: LLMCache,
-                   timings: dict[str, float]) -> tuple[str | None, list[str]]:
-    """(summary, []) when the model's summary (first try or strict retry) is grounded, else (None, issues)."""
-    values = {"article": context, "max_sentences": str(length.max_sentences), "max_words": str(length.max_words)}
+                   timings: dict[str, float]) -> tuple[str | None, list[str], list[dict[str, str]]]:
+    """(summary, [], messages) when the model's summary (first try or strict retry) is grounded, else
+    (None, issues, []). messages is the conversation that wrote it, for the other language's turn."""
+    values = {"article": context, "max_sentences": str(length.max_sentences), "max_words": str(length.prompt_words)}
     issues: list[str] = []
     for attempt, name in enumerate((f"summarize.{language}", f"summarize-strict.{language}")):
         prompt = load_prompt(name)
         if attempt:
             values["problems"] = "; ".join(issues)
         started = time.perf_counter()
-        gen, _ = cached_chat(model, prompt.render(**values), prompt_version=prompt.version,
+        messages = prompt.render(**values)
+        gen, _ = cached_chat(model, messages, prompt_version=prompt.version,
                              max_tokens=length.max_tokens, cache=cache)
         timings[f"summary_{language}" + ("_retry" if attempt else "")] = round(time.perf_counter() - started, 3)
         text = trim(grounding.strip_residue(gen.text), language, length)
-        issues = check(text) if text else ["the model returned an empty summary"]
+        issues = (check(text) + language_issues(text, language)) if text else ["the model returned an empty summary"]
         if issues and text:
             repaired = grounding.repair_names(text, check.text)
             if repaired != text and not check(repaired):
-                return repaired, []
+                return repaired, [], messages
         if not issues:
-            return text, []
-    return None, issues
+            return text, [], messages
+    return None, issues, []
 
 
-def summarize(article: Article, model, *, length: str = "short", cache: LLMCache | None = None) -> Summary:
+def _direct_other(model, conversation: list[dict[str, str]], summary: str, other: str, length: Length,
+                  check: _Checker, cache: LLMCache) -> tuple[str, list[str]]:
+    """The summary in the other language, as the next turn of the conversation that wrote it.
+
+    The conversation (article + instructions + the model's own summary) is already in llama.cpp's KV
+    cache, so this costs only the short follow-up turn and the new tokens: several seconds less than a
+    separate translation prompt, and the model sees the article's names while it writes."""
+    prompt = load_prompt(f"summary-in.{other}")
+    messages = conversation + [{"role": "assistant", "content": summary}] + prompt.render()
+    gen, _ = cached_chat(model, messages, prompt_version=prompt.version,
+                         max_tokens=length.max_tokens * 2 if other == "da" else length.max_tokens, cache=cache)
+    text = grounding.repair_names(trim(grounding.strip_residue(gen.text), other, length), check.text)
+    return text, ((check(text) + language_issues(text, other)) if text else ["the model returned an empty summary"])
+
+
+def _translated(text: str, model, source: str, other: str, length: Length, check: _Checker,
+                cache: LLMCache) -> tuple[str, list[str]]:
+    (t,) = translate_texts([text], model, source, other, check=False, cache=cache)
+    out = grounding.repair_names(trim(t.text, other, length), check.text)
+    return out, ((check(out) + language_issues(out, other)) if out else ["the translation is empty"])
+
+
+def summarize(article: Article, model, *, length: str = "short", cache: LLMCache | None = None,
+              other_language: str = OTHER_LANGUAGE) -> Summary:
+    if other_language not in ("direct", "translate"):
+        raise UsageError(f"other_language must be 'direct' or 'translate', not {other_language!r}")
     if length not in LENGTHS:
         raise UsageError(f"--length must be one of {', '.join(LENGTHS)}, not {length!r}")
     if model is None:
@@ -145,9 +192,10 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
     fallback = extractive(selected, source, limits)
 
     # The article's language.
+    conversation: list[dict[str, str]] = []
     if hasattr(model, "chat"):
         context = "\n".join(s.text for s in selected)
-        summary, failed = _model_summary(model, source, context, limits, check, cache, timings)
+        summary, failed, conversation = _model_summary(model, source, context, limits, check, cache, timings)
     else:  # translators only (opus-mt): the summary is extractive by design, faithful by construction
         summary, failed = fallback, []
     if summary is None:
@@ -155,26 +203,29 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
         issues += [f"{source}: {p}" for p in failed]
         issues.append(f"{source}: used the article's own key sentences instead of the model's summary")
 
-    # The other language: translate the summary; else the extractive sentences; else say so.
+    # The other language: written directly as the next turn of the summary's conversation (chat models,
+    # OTHER_LANGUAGE="direct"); if that fails the check, the summary translated (translate.py), like the
+    # strict retry of a summary; then the extractive sentences translated (flagged); else say so (flagged).
     started = time.perf_counter()
-    (t,) = translate_texts([summary], model, source, other, check=False, cache=cache)
-    translated = grounding.repair_names(trim(t.text, other, limits), check.text)
-    t_issues = check(translated) if translated else ["the translation is empty"]
+    translated, t_issues = "", ["no attempt"]
+    if conversation and other_language == "direct":
+        translated, t_issues = _direct_other(model, conversation, summary, other, limits, check, cache)
+        timings[f"summary_{other}"] = round(time.perf_counter() - started, 3)
+    if t_issues:
+        retry_started = time.perf_counter()
+        translated, t_issues = _translated(summary, model, source, other, limits, check, cache)
+        timings[f"translate_{other}"] = round(time.perf_counter() - retry_started, 3)
     if t_issues and summary != fallback:
-        (t,) = translate_texts([fallback], model, source, other, check=False, cache=cache)
-        retry = grounding.repair_names(trim(t.text, other, limits), check.text)
-        retry_issues = check(retry) if retry else ["the translation is empty"]
         issues += [f"{other}: {p}" for p in t_issues]
-        translated, t_issues = retry, retry_issues
+        translated, t_issues = _translated(fallback, model, source, other, limits, check, cache)
         if not t_issues:
             issues.append(f"{other}: translated the article's key sentences instead of the summary")
     if t_issues:
         issues += [f"{other}: {p}" for p in t_issues]
         issues.append(f"{other}: translation failed the check; showing the {source} summary untranslated")
         translated = f"{UNTRANSLATED_NOTE[other]} {summary}"
-    timings[f"translate_{other}"] = round(time.perf_counter() - started, 3)
     timings["total"] = round(time.perf_counter() - started + sum(
-        v for k, v in timings.items() if k not in ("total", f"translate_{other}")), 3)
+        v for k, v in timings.items() if k not in ("total", f"summary_{other}", f"translate_{other}")), 3)
 
     texts = {source: summary, other: translated}
     return Summary(

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import grounding
 from .errors import ModelError, UsageError
+from .lexicon import word_hints
 from .llmcache import LLMCache, cached_chat
 from .promptfiles import load_prompt
 
@@ -28,6 +29,8 @@ EXAMPLES_PER_PROMPT = 4
 # Retrieved pairs per prompt version (default EXAMPLES_PER_PROMPT). Measured on Tatoeba (BENCHMARKS.md):
 # da->en does best on the v2 file's fixed everyday examples alone; retrieved look-alikes get copied.
 RETRIEVED_PER_PROMPT = {"translate.da-en.v2": 0, "translate.en-da.v2": 3}
+# Prompt versions that get a word-hint turn (lexicon.py) just before the source.
+WORD_HINTS_PER_PROMPT: dict[str, bool] = {}
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -40,10 +43,17 @@ class Translation:
     seconds: float = 0.0
 
 
+BANK_FILES = ("examples.da-en.tsv", "translation_memory.da-en.tsv")
+
+
 @lru_cache(maxsize=1)
 def example_bank() -> list[tuple[str, str]]:
-    raw = resources.files("summarizer.data").joinpath("examples.da-en.tsv").read_text(encoding="utf-8")
-    return [tuple(line.split("\t", 1)) for line in raw.splitlines() if "\t" in line and not line.startswith("#")]
+    """The curated pairs (finance and everyday) and the everyday translation memory, in that order."""
+    pairs: list[tuple[str, str]] = []
+    for name in BANK_FILES:
+        raw = resources.files("summarizer.data").joinpath(name).read_text(encoding="utf-8")
+        pairs += [tuple(line.split("\t", 1)) for line in raw.splitlines() if "\t" in line and not line.startswith("#")]
+    return pairs
 
 
 def _stems(text: str) -> set[str]:
@@ -107,6 +117,10 @@ def build_messages(text: str, source_language: str, target_language: str) -> tup
     retrieved = [p for p in retrieve_examples(text, source_language, k + len(fixed)) if p[0] not in fixed][-k:]
     for src, tgt in (retrieved if k else []):
         shots += [{"role": "user", "content": src}, {"role": "assistant", "content": tgt}]
+    hints = word_hints(text, source_language, target_language) if WORD_HINTS_PER_PROMPT.get(prompt.version) else []
+    if hints:  # the word list's translations as one more example turn: the model copies them
+        shots += [{"role": "user", "content": "; ".join(w for w, _ in hints)},
+                  {"role": "assistant", "content": "; ".join(t for _, t in hints)}]
     return messages[:-1] + shots + messages[-1:], prompt.version
 
 

@@ -150,12 +150,25 @@ def test_strict_retry_that_succeeds_is_grounded():
     assert s.grounded and s.en == "The Russell 2000 has dropped 6.8%." and "summary_en_retry" in s.timings
 
 
-def test_translation_that_fails_twice_is_shown_untranslated_with_a_note():
-    model = FakeChat(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 9 pct.", "Indekset steg 99 pct."])
+def test_translation_that_fails_every_attempt_is_shown_untranslated_with_a_note():
+    # Danish written directly, then the summary translated, then the key sentences translated: all invent numbers.
+    model = FakeChat(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 17 pct.",
+                      "Russell 2000 er faldet 9 pct.", "Indekset steg 99 pct."])
     s = summarize(en_article(), model)
-    assert not s.grounded
+    assert not s.grounded and len(model.calls) == 4
     assert s.da.startswith("[Ikke oversat") and "6.8%" in s.da
     assert any(i.startswith("da: number '9 pct.'") for i in s.grounding_issues)
+    assert any(i.startswith("da: number '99 pct.'") for i in s.grounding_issues)
+
+
+def test_a_danish_block_written_in_english_fails_the_check_and_is_translated_instead():
+    # The small model sometimes answers "write it in Danish" in English (seen on the ØU sample).
+    model = FakeChat(["The Russell 2000 has dropped 6.8%.", "The Russell 2000 index has fallen 6.8% since March.",
+                      "Russell 2000 er faldet 6,8 pct."])
+    s = summarize(en_article(), model)
+    assert s.da == "Russell 2000 er faldet 6,8 pct." and s.grounded
+    assert "translate_da" in s.timings and len(model.calls) == 3
+    assert "Translate" in model.calls[2][0]["content"] or "oversætter" in model.calls[2][0]["content"]
 
 
 def test_rerun_is_served_from_the_cache():

@@ -107,7 +107,20 @@ def test_danish_article_is_summarized_in_danish_then_translated():
     assert (s.da, s.en, s.source_language, s.grounded) == (
         "Novo Nordisk steg 4,2 pct. tirsdag.", "Novo Nordisk rose 4.2% on Tuesday.", "da", True)
     assert "dansk" in model.calls[0][0]["content"]  # the Danish summary prompt
-    assert "English" in model.calls[1][0]["content"]  # then the da->en translation prompt
+    # then the English block as the next turn of the same conversation (its KV cache is reused)
+    assert model.calls[1][: len(model.calls[0])] == model.calls[0]
+    assert model.calls[1][-2] == {"role": "assistant", "content": "Novo Nordisk steg 4,2 pct. tirsdag."}
+    assert "English" in model.calls[1][-1]["content"]
+
+
+def test_the_other_language_can_be_translated_instead_of_written_directly():
+    article = Article(paragraphs=[ARTICLE_DA], title="Novo Nordisk stiger", language="da")
+    model = FakeChat(["Novo Nordisk steg 4,2 pct. tirsdag.", "Novo Nordisk rose 4.2% on Tuesday."])
+    s = summarize(article, model, other_language="translate")
+    assert s.en == "Novo Nordisk rose 4.2% on Tuesday." and s.grounded
+    assert "English" in model.calls[1][0]["content"]  # the da->en translation prompt's system message
+    with pytest.raises(UsageError):
+        summarize(article, model, other_language="guess")
 
 
 def test_bad_length_is_a_usage_error():
@@ -125,8 +138,11 @@ def test_translator_only_model_gives_extractive_summary_translated():
             self.name, self.source_language, self.target_language = "upper", src, tgt
 
         def translate(self, texts, *, max_tokens=256):
-            return [Generation(t, 1, 1, 0.0) for t in texts]  # identity: names and numbers all kept
+            # A fixed Danish sentence with the article's figure: grounded, and detected as Danish.
+            return [Generation("Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget.", 1, 1, 0.0)
+                    for _ in texts]
 
     pair = TranslatorPair("fake-opus", da_en=Upper("da", "en"), en_da=Upper("en", "da"))
     s = summarize(en_article(), pair)
-    assert s.grounded and s.en.startswith("The Russell 2000 has dropped 6.8%") and s.da == s.en
+    assert s.grounded and s.en.startswith("The Russell 2000 has dropped 6.8%"), s.grounding_issues
+    assert s.da == "Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget."
