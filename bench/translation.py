@@ -24,11 +24,21 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "bench" / "tatoeba-dan-eng" / "dev.multiref.jsonl"
 
 
-def load_pairs(path: Path, limit: int | None) -> list[dict]:
+TUNING_SUBSET = 100  # prompts and word lists were chosen on this evenly spaced subset (BENCHMARKS.md)
+
+
+def evenly_spaced(rows: list, n: int) -> list:
+    step = len(rows) / n
+    return [rows[int(i * step)] for i in range(n)]
+
+
+def load_pairs(path: Path, limit: int | None, heldout: bool = False) -> list[dict]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if heldout:  # every pair outside the tuning subset: the honest figure for unseen sentences
+        tuning = {id(r) for r in evenly_spaced(rows, TUNING_SUBSET)}
+        rows = [r for r in rows if id(r) not in tuning]
     if limit and limit < len(rows):
-        step = len(rows) / limit  # evenly spaced: the file is in alphabetical blocks
-        rows = [rows[int(i * step)] for i in range(limit)]
+        rows = evenly_spaced(rows, limit)  # the file is in alphabetical blocks
     return rows
 
 
@@ -36,6 +46,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--direction", choices=["da-en", "en-da"], default="da-en")
     ap.add_argument("--limit", type=int, default=None, help="evenly spaced subset of N pairs")
+    ap.add_argument("--heldout", action="store_true",
+                    help=f"only pairs outside the {TUNING_SUBSET}-pair tuning subset (--limit then spaces over those)")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--model", default=None, help="model spec (default: the default model)")
     ap.add_argument("--show", type=int, default=0, help="print the first N translations")
@@ -59,7 +71,7 @@ def main() -> int:
             translate.WORD_HINTS_PER_PROMPT[version] = args.word_hints == "on"
 
     src, tgt = args.direction.split("-")
-    rows = load_pairs(args.data, args.limit)
+    rows = load_pairs(args.data, args.limit, heldout=args.heldout)
     sources = [r[src] for r in rows]
     refs = [r.get(f"{tgt}_refs") or [r[tgt]] for r in rows]
     model = load_model(args.model)
@@ -79,7 +91,7 @@ def main() -> int:
     bleu = sacrebleu.corpus_bleu(hyps, ref_streams, tokenize="13a")
     if args.out:
         args.out.write_text("\n".join(hyps) + "\n", encoding="utf-8")
-    print(f"{args.direction} n={len(rows)} model={model.name} chrF={chrf.score / 100:.3f} BLEU={bleu.score:.1f} "
+    print(f"{args.direction}{' heldout' if args.heldout else ''} n={len(rows)} model={model.name} chrF={chrf.score / 100:.3f} BLEU={bleu.score:.1f} "
           f"flagged={flagged} seconds={seconds:.0f}")
     return 0
 

@@ -46,7 +46,8 @@ def lexicon(source_language: str, target_language: str) -> dict[str, tuple[str, 
     return entries
 
 
-def word_hints(text: str, source_language: str, target_language: str) -> list[tuple[str, str]]:
+def word_hints(text: str, source_language: str, target_language: str, *, max_hints: int = MAX_HINTS,
+               skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """(word, "translation / translation") for text's content words found in the word list, in text order.
 
     Skipped: stopwords (the model knows them), words whose translation is the word itself, and
@@ -60,7 +61,7 @@ def word_hints(text: str, source_language: str, target_language: str) -> list[tu
     for m in WORD.finditer(text):
         word = m.group(0)
         lower = word.lower()
-        if lower in seen or lower in stop or len(lower) < 3:
+        if lower in seen or lower in stop or lower in skip or len(lower) < 3:
             continue
         before = text[: m.start()].rstrip()
         sentence_start = not before or before[-1] in ".!?:\"“”«»–-"
@@ -70,6 +71,6 @@ def word_hints(text: str, source_language: str, target_language: str) -> list[tu
         if senses:
             seen.add(lower)
             hints.append((word, " / ".join(senses)))
-        if len(hints) >= MAX_HINTS:
+        if len(hints) >= max_hints:
             break
     return hints

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from . import grounding
 from .article import Article, Summary
 from .errors import ModelError, UsageError
+from .lexicon import word_hints
 from .llmcache import LLMCache, cached_chat
 from .numbers import find_quantities
 from .promptfiles import load_prompt
@@ -39,15 +40,18 @@ class Length:
     prompt_words: int
 
 
-LENGTHS = {"short": Length(3, 60, 96, 45), "medium": Length(5, 120, 180, 100)}
+LENGTHS = {"short": Length(3, 60, 80, 40), "medium": Length(5, 120, 180, 100)}
+# Tokens per word of this model's tokenizer, relative to English: a Danish summary needs ~1.5x the budget.
+TOKEN_RATIO = {"en": 1.0, "da": 1.5}
 UNTRANSLATED_NOTE = {
     "da": "[Ikke oversat: oversættelsen kunne ikke kontrolleres mod artiklen.]",
     "en": "[Not translated: the translation could not be checked against the article.]",
 }
 # How the other language's block is written: "direct" (a follow-up turn in the summary's conversation)
 # or "translate" (translate.py's prompt on the finished summary). See BENCHMARKS.md "Summaries".
-OTHER_LANGUAGE = "direct"
-CONTEXT_CHARS = 1600  # selected sentences given to the model; ~400 tokens keeps a 2-core CPU fast
+OTHER_LANGUAGE = "translate"
+CONTEXT_CHARS = 1200
+SUMMARY_HINTS = 0  # word-list hints in the other-language turn: off, they made "small caps" "kasketter" (BENCHMARKS.md)
 
 
 def article_language(article: Article) -> str:
@@ -136,7 +140,7 @@ def _model_summary(model, language: str, context: str, length: Length, check: _C
         started = time.perf_counter()
         messages = prompt.render(**values)
         gen, _ = cached_chat(model, messages, prompt_version=prompt.version,
-                             max_tokens=length.max_tokens, cache=cache)
+                             max_tokens=int(length.max_tokens * TOKEN_RATIO[language]), cache=cache)
         timings[f"summary_{language}" + ("_retry" if attempt else "")] = round(time.perf_counter() - started, 3)
         text = trim(grounding.strip_residue(gen.text), language, length)
         issues = (check(text) + language_issues(text, language)) if text else ["the model returned an empty summary"]
@@ -149,17 +153,28 @@ def _model_summary(model, language: str, context: str, length: Length, check: _C
     return None, issues, []
 
 
-def _direct_other(model, conversation: list[dict[str, str]], summary: str, other: str, length: Length,
-                  check: _Checker, cache: LLMCache) -> tuple[str, list[str]]:
+def _other_budget(model, summary: str, source: str, other: str, length: Length) -> int:
+    """Tokens for the other language's block: the summary's own length scaled by the tokenizer's ratio,
+    plus slack (an open budget lets the model ramble on; each token is ~0.1 s on 2 CPU cores)."""
+    count = getattr(model, "count_tokens", None)
+    if count is None:
+        return int(length.max_tokens * TOKEN_RATIO[other])
+    return int(count(summary) * TOKEN_RATIO[other] / TOKEN_RATIO[source] * 1.15) + 12
+
+
+def _direct_other(model, conversation: list[dict[str, str]], summary: str, source: str, other: str,
+                  length: Length, check: _Checker, cache: LLMCache) -> tuple[str, list[str]]:
     """The summary in the other language, as the next turn of the conversation that wrote it.
 
     The conversation (article + instructions + the model's own summary) is already in llama.cpp's KV
     cache, so this costs only the short follow-up turn and the new tokens: several seconds less than a
     separate translation prompt, and the model sees the article's names while it writes."""
     prompt = load_prompt(f"summary-in.{other}")
-    messages = conversation + [{"role": "assistant", "content": summary}] + prompt.render()
+    hints = word_hints(summary, source, other, max_hints=SUMMARY_HINTS)
+    hint_text = (f" {LANGUAGE_NAMES[other]} words you may need: " + "; ".join(f"{w} = {t}" for w, t in hints) + ".") if hints else ""
+    messages = conversation + [{"role": "assistant", "content": summary}] + prompt.render(hints=hint_text)
     gen, _ = cached_chat(model, messages, prompt_version=prompt.version,
-                         max_tokens=length.max_tokens * 2 if other == "da" else length.max_tokens, cache=cache)
+                         max_tokens=_other_budget(model, summary, source, other, length), cache=cache)
     text = grounding.repair_names(trim(grounding.strip_residue(gen.text), other, length), check.text)
     return text, ((check(text) + language_issues(text, other)) if text else ["the model returned an empty summary"])
 
@@ -169,6 +184,26 @@ def _translated(text: str, model, source: str, other: str, length: Length, check
     (t,) = translate_texts([text], model, source, other, check=False, cache=cache)
     out = grounding.repair_names(trim(t.text, other, length), check.text)
     return out, ((check(out) + language_issues(out, other)) if out else ["the translation is empty"])
+
+
+def _translated_by_sentence(text: str, model, source: str, other: str, length: Length, check: _Checker,
+                            cache: LLMCache) -> tuple[str, list[str], int]:
+    """The summary translated one sentence at a time, keeping the sentences whose translation passes the
+    check: one invented date ("last year's election" -> "valget i 2016") then costs a sentence, not the
+    whole block. Returns (text, issues, sentences left out); issues is non-empty when none passed or
+    the result is not in the other language."""
+    sentences = split_sentences(text, source)
+    if len(sentences) < 2:
+        return "", ["a single sentence: nothing to salvage"], 0
+    kept: list[str] = []
+    for t in translate_texts(sentences, model, source, other, check=False, cache=cache):
+        out = grounding.repair_names(grounding.strip_residue(t.text).strip(), check.text)
+        if out and not check(out):
+            kept.append(out)
+    joined = " ".join(kept)
+    if not kept:
+        return "", ["no sentence's translation passed the check"], len(sentences)
+    return joined, language_issues(joined, other), len(sentences) - len(kept)
 
 
 def summarize(article: Article, model, *, length: str = "short", cache: LLMCache | None = None,
@@ -209,12 +244,20 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
     started = time.perf_counter()
     translated, t_issues = "", ["no attempt"]
     if conversation and other_language == "direct":
-        translated, t_issues = _direct_other(model, conversation, summary, other, limits, check, cache)
+        translated, t_issues = _direct_other(model, conversation, summary, source, other, limits, check, cache)
         timings[f"summary_{other}"] = round(time.perf_counter() - started, 3)
     if t_issues:
         retry_started = time.perf_counter()
         translated, t_issues = _translated(summary, model, source, other, limits, check, cache)
         timings[f"translate_{other}"] = round(time.perf_counter() - retry_started, 3)
+    if t_issues:
+        failed_whole = t_issues
+        translated, t_issues, dropped = _translated_by_sentence(summary, model, source, other, limits, check, cache)
+        if not t_issues:
+            issues += [f"{other}: {p}" for p in failed_whole]
+            issues.append(f"{other}: left out {dropped} of the summary's sentences: their translation failed the check")
+        else:
+            t_issues = failed_whole
     if t_issues and summary != fallback:
         issues += [f"{other}: {p}" for p in t_issues]
         translated, t_issues = _translated(fallback, model, source, other, limits, check, cache)

@@ -151,11 +151,10 @@ def test_strict_retry_that_succeeds_is_grounded():
 
 
 def test_translation_that_fails_every_attempt_is_shown_untranslated_with_a_note():
-    # Danish written directly, then the summary translated, then the key sentences translated: all invent numbers.
-    model = FakeChat(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 17 pct.",
-                      "Russell 2000 er faldet 9 pct.", "Indekset steg 99 pct."])
+    # The summary translated, then (one sentence: nothing to salvage) the key sentences translated: both invent.
+    model = FakeChat(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 9 pct.", "Indekset steg 99 pct."])
     s = summarize(en_article(), model)
-    assert not s.grounded and len(model.calls) == 4
+    assert not s.grounded and len(model.calls) == 3
     assert s.da.startswith("[Ikke oversat") and "6.8%" in s.da
     assert any(i.startswith("da: number '9 pct.'") for i in s.grounding_issues)
     assert any(i.startswith("da: number '99 pct.'") for i in s.grounding_issues)
@@ -165,7 +164,7 @@ def test_a_danish_block_written_in_english_fails_the_check_and_is_translated_ins
     # The small model sometimes answers "write it in Danish" in English (seen on the ØU sample).
     model = FakeChat(["The Russell 2000 has dropped 6.8%.", "The Russell 2000 index has fallen 6.8% since March.",
                       "Russell 2000 er faldet 6,8 pct."])
-    s = summarize(en_article(), model)
+    s = summarize(en_article(), model, other_language="direct")
     assert s.da == "Russell 2000 er faldet 6,8 pct." and s.grounded
     assert "translate_da" in s.timings and len(model.calls) == 3
     assert "Translate" in model.calls[2][0]["content"] or "oversætter" in model.calls[2][0]["content"]
@@ -208,3 +207,16 @@ def test_repaired_model_summary_is_grounded():
     model = FakeChat(["The Russell 2000 ETF has dropped 6.8%.", GOOD_DA])
     s = summarize(en_article(), model)
     assert s.grounded and s.en == "The Russell 2000 has dropped 6.8%." and len(model.calls) == 2
+
+
+def test_a_failed_translation_keeps_the_sentences_that_pass_and_says_what_it_left_out():
+    summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is down 2.1%."
+    model = FakeChat([summary,
+                      "Russell 2000 er faldet 6,8 pct. siden marts i 2016. S&P 500 er faldet 2,1 pct.",  # whole: invents 2016
+                      "Russell 2000 er faldet 6,8 pct. siden marts i 2016.",  # sentence 1: still invents
+                      "S&P 500 er faldet 2,1 pct."])  # sentence 2: passes
+    s = summarize(en_article(), model)
+    assert s.en == summary and s.da == "S&P 500 er faldet 2,1 pct."
+    assert not s.grounded
+    assert "da: number '2016' is not in the article" in s.grounding_issues
+    assert "da: left out 1 of the summary's sentences: their translation failed the check" in s.grounding_issues

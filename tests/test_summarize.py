@@ -107,18 +107,19 @@ def test_danish_article_is_summarized_in_danish_then_translated():
     assert (s.da, s.en, s.source_language, s.grounded) == (
         "Novo Nordisk steg 4,2 pct. tirsdag.", "Novo Nordisk rose 4.2% on Tuesday.", "da", True)
     assert "dansk" in model.calls[0][0]["content"]  # the Danish summary prompt
-    # then the English block as the next turn of the same conversation (its KV cache is reused)
+    assert "English" in model.calls[1][0]["content"]  # then the da->en translation prompt
+    assert model.calls[1][-1] == {"role": "user", "content": "Novo Nordisk steg 4,2 pct. tirsdag."}
+
+
+def test_the_other_language_can_be_written_directly_as_the_next_turn():
+    article = Article(paragraphs=[ARTICLE_DA], title="Novo Nordisk stiger", language="da")
+    model = FakeChat(["Novo Nordisk steg 4,2 pct. tirsdag.", "Novo Nordisk rose 4.2% on Tuesday."])
+    s = summarize(article, model, other_language="direct")
+    assert s.en == "Novo Nordisk rose 4.2% on Tuesday." and s.grounded
+    # the English block as the next turn of the same conversation (its KV cache is reused)
     assert model.calls[1][: len(model.calls[0])] == model.calls[0]
     assert model.calls[1][-2] == {"role": "assistant", "content": "Novo Nordisk steg 4,2 pct. tirsdag."}
     assert "English" in model.calls[1][-1]["content"]
-
-
-def test_the_other_language_can_be_translated_instead_of_written_directly():
-    article = Article(paragraphs=[ARTICLE_DA], title="Novo Nordisk stiger", language="da")
-    model = FakeChat(["Novo Nordisk steg 4,2 pct. tirsdag.", "Novo Nordisk rose 4.2% on Tuesday."])
-    s = summarize(article, model, other_language="translate")
-    assert s.en == "Novo Nordisk rose 4.2% on Tuesday." and s.grounded
-    assert "English" in model.calls[1][0]["content"]  # the da->en translation prompt's system message
     with pytest.raises(UsageError):
         summarize(article, model, other_language="guess")
 

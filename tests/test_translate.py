@@ -43,15 +43,17 @@ def test_glossary_terms_found_in_the_source_are_named():
     assert glossary_hint("Tom is here.", "en") == ""
 
 
-def test_messages_are_system_then_examples_then_source():
-    messages, version = build_messages("Jeg har ikke tid.", "da", "en")
-    assert version == "translate.da-en.v2"
+def test_messages_are_system_then_examples_then_hints_then_source():
+    messages, version = build_messages("Jeg har ikke tid til aftensmad.", "da", "en")
+    assert version == "translate.da-en.v3"
     assert messages[0]["role"] == "system" and "English" in messages[0]["content"]
-    assert [m["role"] for m in messages[1:-1]] == ["user", "assistant"] * 3  # v2: 3 fixed, 0 retrieved
-    en_da, _ = build_messages("I have no time.", "en", "da")
-    assert [m["role"] for m in en_da[1:-1]] == ["user", "assistant"] * 6  # 3 fixed + 3 retrieved
-    assert len({m["content"] for m in en_da[1:-1:2]}) == 6  # a retrieved pair never repeats a fixed one
-    assert messages[-1] == {"role": "user", "content": "Jeg har ikke tid."}
+    # v3 da->en: 3 fixed examples, 0 retrieved, then the word-hint turn
+    assert [m["role"] for m in messages[1:-1]] == ["user", "assistant"] * 4
+    assert messages[-3]["content"] == "aftensmad" and "dinner" in messages[-2]["content"]
+    en_da, _ = build_messages("I have no time for dinner.", "en", "da")
+    assert [m["role"] for m in en_da[1:-1]] == ["user", "assistant"] * 10  # 3 fixed + 6 retrieved + hints
+    assert len({m["content"] for m in en_da[1:-3:2]}) == 9  # a retrieved pair never repeats a fixed one
+    assert messages[-1] == {"role": "user", "content": "Jeg har ikke tid til aftensmad."}
 
 
 def test_translation_is_cleaned_checked_and_cached():
@@ -107,3 +109,40 @@ def test_translate_command_missing_file_is_a_usage_error(tmp_path):
     )
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "no such file" in proc.stderr
+
+
+def test_word_hints_name_content_words_from_the_word_list_in_text_order():
+    from summarizer.lexicon import lexicon, word_hints
+
+    assert lexicon("en", "da")["buy"][0] == "købe" and lexicon("da", "en")["snart"][0] == "soon"
+    hints = word_hints("Where can we buy it? Tom went outside to smoke.", "en", "da")
+    words = [w for w, _ in hints]
+    assert words[:2] == ["buy", "went"] and "smoke" in words
+    assert "Where" not in words and "can" not in words  # stopwords: the model knows them
+    assert dict(hints)["smoke"] == "røg / ryge"  # at most two senses
+
+
+def test_word_hints_skip_names_that_are_also_words():
+    from summarizer.lexicon import word_hints
+
+    # Danish "tom" is "empty": the name Tom must not be hinted, neither first in a sentence nor inside one.
+    assert "Tom" not in [w for w, _ in word_hints("Tom siger, at Tom er træt.", "da", "en")]
+    assert ("tom", "empty") in word_hints("Kassen er tom.", "da", "en")
+
+
+def test_prompt_gets_a_word_hint_turn_only_when_its_version_asks_for_it(monkeypatch):
+    version = translate.load_prompt("translate.en-da").version
+    monkeypatch.setitem(translate.WORD_HINTS_PER_PROMPT, version, False)
+    plain, _ = build_messages("Where can we buy it?", "en", "da")
+    monkeypatch.setitem(translate.WORD_HINTS_PER_PROMPT, version, True)
+    hinted, _ = build_messages("Where can we buy it?", "en", "da")
+    assert len(hinted) == len(plain) + 2
+    assert hinted[-3:-1] == [{"role": "user", "content": "buy"}, {"role": "assistant", "content": "købe"}]
+    assert hinted[-1] == plain[-1] == {"role": "user", "content": "Where can we buy it?"}
+
+
+def test_words_of_a_glossary_term_are_not_hinted_one_by_one():
+    # "caps" alone is "kasketter" (headwear): the glossary's "small caps = småselskaber" must win.
+    messages, _ = build_messages("Hedge funds pressed the small caps index lower.", "en", "da")
+    assert "small caps = småselskaber" in messages[0]["content"]
+    assert "caps" not in messages[-3]["content"].split("; ")
