@@ -2,12 +2,14 @@
 
 1. select: the article's key sentences (select.py), within the model's context budget;
 2. the model writes the summary in the article's language (prompts/summarize.<lang>.vN.txt);
-3. grounding.check: every number, date, weekday and name must be in the article; on failure one
-   retry with prompts/summarize-strict.<lang>, then the extractive fallback: the top selected
-   sentences themselves, trimmed to the length;
-4. the other language by translating that summary (translate.py), checked the same way; on failure
-   the selected sentences are translated instead, and if those fail too the summary shows the
-   untranslated sentences with a visible note;
+3. grounding.check: every number, date, weekday and name must be in the article, and the block must
+   be in its language; on failure one retry with prompts/summarize-strict.<lang>, then the extractive
+   fallback: the top selected sentences themselves, trimmed to the length;
+4. the other language by translating that summary (translate.py; or, with other_language="direct",
+   as the next turn of the summary's conversation), checked the same way; on failure the summary is
+   translated sentence by sentence and the sentences that pass are kept, then the selected sentences
+   are translated instead, and if those fail too the block shows the untranslated summary with a
+   visible note;
 5. any fallback sets grounded=False and records why in grounding_issues: never silent.
 
 Length is enforced by trimming whole sentences. All model calls go through the on-disk cache.
