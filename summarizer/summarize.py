@@ -197,10 +197,15 @@ def _translated_by_sentence(text: str, model, source: str, other: str, length: L
     sentences = split_sentences(text, source)
     if len(sentences) < 2:
         return "", ["a single sentence: nothing to salvage"], 0
+    from .langid import detect
+
     kept: list[str] = []
-    for t in translate_texts(sentences, model, source, other, check=False, cache=cache):
+    for sentence, t in zip(sentences, translate_texts(sentences, model, source, other, check=False, cache=cache)):
         out = grounding.repair_names(grounding.strip_residue(t.text).strip(), check.text)
-        if out and not check(out):
+        # A sentence handed back untranslated passes the fact check, so it is tested on its own: mixed
+        # into the translated ones it would make the whole block fail the language check.
+        untranslated = out == sentence or detect(out) == source
+        if out and not untranslated and not check(out):
             kept.append(out)
     joined = " ".join(kept)
     if not kept:

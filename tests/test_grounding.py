@@ -220,3 +220,14 @@ def test_a_failed_translation_keeps_the_sentences_that_pass_and_says_what_it_lef
     assert not s.grounded
     assert "da: number '2016' is not in the article" in s.grounding_issues
     assert "da: left out 1 of the summary's sentences: their translation failed the check" in s.grounding_issues
+
+
+def test_a_sentence_handed_back_untranslated_is_left_out_not_mixed_in():
+    summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is down 2.1% this year so far."
+    model = FakeChat([summary,
+                      "Russell 2000 er faldet 6,8 pct. siden marts i 2016. S&P 500 er faldet 2,1 pct.",  # whole: invents 2016
+                      "Russell 2000-indekset er faldet 6,8 pct. siden marts, viser tallene.",  # sentence 1: fine
+                      "The S&P 500 is down 2.1% this year so far."])  # sentence 2: English, untranslated
+    s = summarize(en_article(), model)
+    assert s.da == "Russell 2000-indekset er faldet 6,8 pct. siden marts, viser tallene." and not s.grounded
+    assert "da: left out 1 of the summary's sentences: their translation failed the check" in s.grounding_issues
