@@ -260,11 +260,11 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
     if t_issues:
         failed_whole = t_issues
         translated, t_issues, dropped = _translated_by_sentence(summary, model, source, other, limits, check, cache)
-        if not t_issues:
+        if t_issues:
+            t_issues = failed_whole
+        elif dropped:  # (none dropped: every sentence passed on its own, a checked translation like a passed retry)
             issues += [f"{other}: {p}" for p in failed_whole]
             issues.append(f"{other}: left out {dropped} of the summary's sentences: their translation failed the check")
-        else:
-            t_issues = failed_whole
     if t_issues and summary != fallback:
         issues += [f"{other}: {p}" for p in t_issues]
         translated, t_issues = _translated(fallback, model, source, other, limits, check, cache)

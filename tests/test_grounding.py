@@ -231,3 +231,15 @@ def test_a_sentence_handed_back_untranslated_is_left_out_not_mixed_in():
     s = summarize(en_article(), model)
     assert s.da == "Russell 2000-indekset er faldet 6,8 pct. siden marts, viser tallene." and not s.grounded
     assert "da: left out 1 of the summary's sentences: their translation failed the check" in s.grounding_issues
+
+
+def test_when_every_sentence_passes_on_its_own_the_translation_counts_as_grounded():
+    summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is only down 2.1%."
+    model = FakeChat([summary,
+                      "Russell 2000 er faldet 6,8 pct. siden marts i 2016. S&P 500 er faldet 2,1 pct.",  # whole: invents 2016
+                      "Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget.",
+                      "Det brede S&P 500 er til gengæld kun faldet 2,1 pct. i år."])
+    s = summarize(en_article(), model)
+    assert s.da == ("Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget. "
+                    "Det brede S&P 500 er til gengæld kun faldet 2,1 pct. i år.")
+    assert s.grounded and s.grounding_issues == []
