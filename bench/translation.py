@@ -67,7 +67,7 @@ def main() -> int:
         for version in list(translate.RETRIEVED_PER_PROMPT):
             translate.RETRIEVED_PER_PROMPT[version] = args.retrieved
     if args.word_hints is not None:
-        for version in list(translate.RETRIEVED_PER_PROMPT):
+        for version in list(translate.RETRIEVED_PER_PROMPT):  # every known translate prompt version
             translate.WORD_HINTS_PER_PROMPT[version] = args.word_hints == "on"
 
     src, tgt = args.direction.split("-")

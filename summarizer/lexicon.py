@@ -29,12 +29,9 @@ def _skip_names() -> frozenset[str]:
 
 @lru_cache(maxsize=2)
 def lexicon(source_language: str, target_language: str) -> dict[str, tuple[str, ...]]:
-    """{source word (lower case): translations, most common first}. Empty when the list is missing."""
+    """{source word (lower case): translations, most common first}."""
     name = f"lexicon.{source_language}-{target_language}.tsv"
-    try:
-        raw = resources.files("summarizer.data").joinpath(name).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
+    raw = resources.files("summarizer.data").joinpath(name).read_text(encoding="utf-8")
     entries: dict[str, tuple[str, ...]] = {}
     for line in raw.splitlines():
         if line.startswith("#") or "\t" not in line:
@@ -53,12 +50,12 @@ def word_hints(text: str, source_language: str, target_language: str, *, max_hin
     Skipped: stopwords (the model knows them), words whose translation is the word itself, and
     capitalised words inside a sentence (names: Danish "tom" is "empty", the name Tom is not)."""
     entries = lexicon(source_language, target_language)
-    if not entries:
-        return []
     stop = stopwords(source_language)
     hints: list[tuple[str, str]] = []
     seen: set[str] = set()
     for m in WORD.finditer(text):
+        if len(hints) >= max_hints:
+            break
         word = m.group(0)
         lower = word.lower()
         if lower in seen or lower in stop or lower in skip or len(lower) < 3:
@@ -71,6 +68,4 @@ def word_hints(text: str, source_language: str, target_language: str, *, max_hin
         if senses:
             seen.add(lower)
             hints.append((word, " / ".join(senses)))
-        if len(hints) >= max_hints:
-            break
     return hints

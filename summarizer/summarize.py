@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from . import grounding
 from .article import Article, Summary
 from .errors import ModelError, UsageError
-from .lexicon import word_hints
 from .llmcache import LLMCache, cached_chat
 from .numbers import find_quantities
 from .promptfiles import load_prompt
@@ -53,7 +52,6 @@ UNTRANSLATED_NOTE = {
 # or "translate" (translate.py's prompt on the finished summary). See BENCHMARKS.md "Summaries".
 OTHER_LANGUAGE = "translate"
 CONTEXT_CHARS = 1200
-SUMMARY_HINTS = 0  # word-list hints in the other-language turn: off, they made "small caps" "kasketter" (BENCHMARKS.md)
 
 
 def article_language(article: Article) -> str:
@@ -172,9 +170,7 @@ def _direct_other(model, conversation: list[dict[str, str]], summary: str, sourc
     cache, so this costs only the short follow-up turn and the new tokens: several seconds less than a
     separate translation prompt, and the model sees the article's names while it writes."""
     prompt = load_prompt(f"summary-in.{other}")
-    hints = word_hints(summary, source, other, max_hints=SUMMARY_HINTS)
-    hint_text = (f" {LANGUAGE_NAMES[other]} words you may need: " + "; ".join(f"{w} = {t}" for w, t in hints) + ".") if hints else ""
-    messages = conversation + [{"role": "assistant", "content": summary}] + prompt.render(hints=hint_text)
+    messages = conversation + [{"role": "assistant", "content": summary}] + prompt.render()
     gen, _ = cached_chat(model, messages, prompt_version=prompt.version,
                          max_tokens=_other_budget(model, summary, source, other, length), cache=cache)
     text = grounding.repair_names(trim(grounding.strip_residue(gen.text), other, length), check.text)

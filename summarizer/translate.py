@@ -105,9 +105,10 @@ def glossary_terms(text: str, source_language: str) -> list[tuple[str, str]]:
     return found
 
 
-def glossary_hint(text: str, source_language: str) -> str:
+def glossary_hint(text: str, source_language: str, terms: list[tuple[str, str]] | None = None) -> str:
     """' Terms: realkredit = mortgage credit; ...' for the glossary entries in text (longest first)."""
-    found = [f"{src} = {tgt}" for src, tgt in glossary_terms(text, source_language) if src != tgt]
+    terms = glossary_terms(text, source_language) if terms is None else terms
+    found = [f"{src} = {tgt}" for src, tgt in terms if src != tgt]
     return (" Terms: " + "; ".join(found) + ".") if found else ""
 
 
@@ -117,7 +118,8 @@ def build_messages(text: str, source_language: str, target_language: str) -> tup
     Fixed parts come first so llama.cpp reuses their KV cache from one sentence to the next.
     """
     prompt = load_prompt(f"translate.{source_language}-{target_language}")
-    messages = prompt.render(text=text, glossary=glossary_hint(text, source_language))
+    terms = glossary_terms(text, source_language)
+    messages = prompt.render(text=text, glossary=glossary_hint(text, source_language, terms))
     shots: list[dict[str, str]] = []
     k = RETRIEVED_PER_PROMPT.get(prompt.version, EXAMPLES_PER_PROMPT)
     fixed = {m["content"] for m in messages[:-1] if m["role"] == "user"}
@@ -127,7 +129,7 @@ def build_messages(text: str, source_language: str, target_language: str) -> tup
     hints = []
     if WORD_HINTS_PER_PROMPT.get(prompt.version):
         # A glossary term's words are not hinted one by one: "small caps" is "småselskaber", not "små kasketter".
-        in_terms = {w.lower() for src, _ in glossary_terms(text, source_language) for w in WORD.findall(src)}
+        in_terms = {w.lower() for src, _ in terms for w in WORD.findall(src)}
         hints = word_hints(text, source_language, target_language, skip=in_terms)
     if hints:  # the word list's translations as one more example turn: the model copies them
         shots += [{"role": "user", "content": "; ".join(w for w, _ in hints)},

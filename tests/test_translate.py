@@ -146,3 +146,11 @@ def test_words_of_a_glossary_term_are_not_hinted_one_by_one():
     messages, _ = build_messages("Hedge funds pressed the small caps index lower.", "en", "da")
     assert "small caps = småselskaber" in messages[0]["content"]
     assert "caps" not in messages[-3]["content"].split("; ")
+
+
+def test_word_hints_stop_at_the_limit_and_none_means_none():
+    from summarizer.lexicon import word_hints
+
+    text = "Where can we buy apples, bread, cheese, butter, milk, coffee and sugar today?"
+    assert len(word_hints(text, "en", "da", max_hints=3)) == 3
+    assert word_hints(text, "en", "da", max_hints=0) == []
