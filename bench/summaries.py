@@ -33,11 +33,22 @@ class CountingModel:
         self.seconds = 0.0
 
     def chat(self, messages, **kw):
-        gen = self.model.chat(messages, **kw)
-        self.completion_tokens += gen.completion_tokens
-        self.prompt_tokens += gen.prompt_tokens
-        self.seconds += gen.seconds
-        return gen
+        return self._count([self.model.chat(messages, **kw)])[0]
+
+    def chat_many(self, conversations, **kw):
+        from summarizer.models.base import chat_many
+
+        return self._count(chat_many(self.model, conversations, **kw))
+
+    def _count(self, gens):
+        for gen in gens:
+            self.completion_tokens += gen.completion_tokens
+            self.prompt_tokens += gen.prompt_tokens
+            self.seconds += gen.seconds
+        return gens
+
+    def __getattr__(self, name):  # remember_prefix, count_tokens, ...: the wrapped model's
+        return getattr(self.model, name)
 
 
 def known_word_rate(text: str, language: str, article: str) -> float:
@@ -62,9 +73,13 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="write per-page results here")
     ap.add_argument("--other", choices=["direct", "translate"], default=None,
                     help="how the other language is written (default: summarize.OTHER_LANGUAGE)")
+    ap.add_argument("--no-kv-files", action="store_true",
+                    help="do not load or save prompt openings' KV caches (models/kv_files.py): a first run")
     args = ap.parse_args()
     if not args.cache:
         os.environ["NEWSUM_NO_LLM_CACHE"] = "1"
+    if args.no_kv_files:
+        os.environ["NEWSUM_NO_KV_FILES"] = "1"
 
     sys.path.insert(0, str(REPO))
     from summarizer.models import load_model

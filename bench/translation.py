@@ -61,7 +61,7 @@ def main() -> int:
     sys.path.insert(0, str(REPO))
     from summarizer.models import load_model
     from summarizer import translate
-    from summarizer.translate import translate_texts
+    from summarizer.translate import STREAM_BATCH, translate_texts
 
     if args.retrieved is not None:
         for version in list(translate.RETRIEVED_PER_PROMPT):
@@ -77,12 +77,12 @@ def main() -> int:
     model = load_model(args.model)
     started = time.perf_counter()
     hyps, flagged = [], 0
-    for i, s in enumerate(sources):
-        (t,) = translate_texts([s], model, src, tgt)
-        hyps.append(t.text)
-        flagged += bool(t.issues)
-        if i < args.show:
-            print(f"{s}\n  -> {t.text}\n  ref {refs[i][0]}", file=sys.stderr)
+    for start in range(0, len(sources), STREAM_BATCH):  # as `newsum translate --lines` hands them over
+        for i, t in enumerate(translate_texts(sources[start:start + STREAM_BATCH], model, src, tgt), start):
+            hyps.append(t.text)
+            flagged += bool(t.issues)
+            if i < args.show:
+                print(f"{t.source}\n  -> {t.text}\n  ref {refs[i][0]}", file=sys.stderr)
     seconds = time.perf_counter() - started
     width = max(len(r) for r in refs)
     ref_streams = [[r[k] if k < len(r) else r[0] for r in refs] for k in range(width)]

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .config import cache_dir
-from .models.base import Generation
+from .models.base import Generation, chat_many
 
 
 def text_hash(text: str) -> str:
@@ -72,15 +72,42 @@ def cached_chat(
     max_tokens: int,
     stop: list[str] | None = None,
     cache: LLMCache | None = None,
+    opening: int = 0,
 ) -> tuple[Generation, bool]:
     """model.chat at temperature 0 through the cache. Returns (generation, came_from_cache)."""
+    return cached_chat_many(model, [messages], prompt_version=prompt_version, max_tokens=max_tokens, stop=stop,
+                            cache=cache, opening=opening)[0]
+
+
+def cached_chat_many(
+    model,
+    conversations: list[list[dict[str, str]]],
+    *,
+    prompt_version: str,
+    max_tokens: int | list[int],
+    stop: list[str] | None = None,
+    cache: LLMCache | None = None,
+    opening: int = 0,
+) -> list[tuple[Generation, bool]]:
+    """cached_chat for several conversations; the ones not in the cache are decoded side by side when the
+    backend can (models.base.chat_many). max_tokens: one budget, or one per conversation. opening: how many
+    leading messages are the prompt file's fixed part (Prompt.opening), which llama.cpp keeps cached."""
     cache = cache or LLMCache()
-    text = json.dumps(messages, ensure_ascii=False)
-    key = cache.key(text=text, model=model.name, prompt_version=prompt_version,
-                    settings=json.dumps([max_tokens, stop]))
-    hit = cache.get(key)
-    if hit is not None:
-        return hit, True
-    gen = model.chat(messages, max_tokens=max_tokens, temperature=0.0, stop=stop, seed=0)
-    cache.put(key, gen)
-    return gen, False
+    budgets = list(max_tokens) if isinstance(max_tokens, (list, tuple)) else [max_tokens] * len(conversations)
+    keys = [cache.key(text=json.dumps(messages, ensure_ascii=False), model=model.name, prompt_version=prompt_version,
+                      settings=json.dumps([budget, stop])) for messages, budget in zip(conversations, budgets)]
+    results: list[tuple[Generation, bool] | None] = []
+    for key in keys:
+        hit = cache.get(key)
+        results.append((hit, True) if hit is not None else None)
+    missing = [i for i, r in enumerate(results) if r is None]
+    if missing:
+        remember = getattr(model, "remember_prefix", None)
+        if remember is not None and opening:
+            remember(conversations[missing[0]][:opening])
+        gens = chat_many(model, [conversations[i] for i in missing], max_tokens=[budgets[i] for i in missing],
+                         temperature=0.0, stop=stop, seed=0)
+        for i, gen in zip(missing, gens):
+            cache.put(keys[i], gen)
+            results[i] = (gen, False)
+    return results  # type: ignore[return-value]

@@ -31,6 +31,14 @@ class Prompt:
     version: str  # "summarize.en.v1": goes into cache keys
     messages: tuple[tuple[str, str], ...]  # (role, template text)
 
+    @property
+    def opening(self) -> int:
+        """How many leading messages have no placeholder: the same in every call (their KV cache is kept)."""
+        n = 0
+        while n < len(self.messages) and "$" not in self.messages[n][1]:
+            n += 1
+        return n
+
     def render(self, **values: str) -> list[dict[str, str]]:
         return [{"role": role, "content": Template(text).substitute(values)} for role, text in self.messages]
 

@@ -5,11 +5,11 @@
 3. grounding.check: every number, date, weekday and name must be in the article, and the block must
    be in its language; on failure one retry with prompts/summarize-strict.<lang>, then the extractive
    fallback: the top selected sentences themselves, trimmed to the length;
-4. the other language by translating that summary (translate.py; or, with other_language="direct",
-   as the next turn of the summary's conversation), checked the same way; on failure the summary is
-   translated sentence by sentence and the sentences that pass are kept, then the selected sentences
-   are translated instead, and if those fail too the block shows the untranslated summary with a
-   visible note;
+4. the other language by translating that summary sentence by sentence (translate.py; the sentences are
+   decoded side by side), each checked the same way; sentences that fail are left out (flagged); if none
+   passes, the selected sentences are translated instead, and if those fail too the block shows the
+   untranslated summary with a visible note (or, with other_language="direct", first as the next turn of
+   the summary's conversation);
 5. any fallback sets grounded=False and records why in grounding_issues: never silent.
 
 Length is enforced by trimming whole sentences. All model calls go through the on-disk cache.
@@ -51,6 +51,9 @@ UNTRANSLATED_NOTE = {
 # How the other language's block is written: "direct" (a follow-up turn in the summary's conversation)
 # or "translate" (translate.py's prompt on the finished summary). See BENCHMARKS.md "Summaries".
 OTHER_LANGUAGE = "translate"
+# Retrieved translation-memory pairs per prompt when a summary is translated sentence by sentence (by
+# target language): fewer than for Tatoeba lines, because every pair is prompt the model must read first.
+SENTENCE_EXAMPLES = {"da": 0, "en": 0}
 CONTEXT_CHARS = 1200
 
 
@@ -139,7 +142,7 @@ def _model_summary(model, language: str, context: str, length: Length, check: _C
             values["problems"] = "; ".join(issues)
         started = time.perf_counter()
         messages = prompt.render(**values)
-        gen, _ = cached_chat(model, messages, prompt_version=prompt.version,
+        gen, _ = cached_chat(model, messages, prompt_version=prompt.version, opening=prompt.opening,
                              max_tokens=int(length.max_tokens * TOKEN_RATIO[language]), cache=cache)
         timings[f"summary_{language}" + ("_retry" if attempt else "")] = round(time.perf_counter() - started, 3)
         text = trim(grounding.strip_residue(gen.text), language, length)
@@ -177,36 +180,47 @@ def _direct_other(model, conversation: list[dict[str, str]], summary: str, sourc
     return text, ((check(text) + language_issues(text, other)) if text else ["the model returned an empty summary"])
 
 
-def _translated(text: str, model, source: str, other: str, length: Length, check: _Checker,
-                cache: LLMCache) -> tuple[str, list[str]]:
-    (t,) = translate_texts([text], model, source, other, check=False, cache=cache)
-    out = grounding.repair_names(trim(t.text, other, length), check.text)
-    return out, ((check(out) + language_issues(out, other)) if out else ["the translation is empty"])
-
-
 def _translated_by_sentence(text: str, model, source: str, other: str, length: Length, check: _Checker,
                             cache: LLMCache) -> tuple[str, list[str], int]:
-    """The summary translated one sentence at a time, keeping the sentences whose translation passes the
-    check: one invented date ("last year's election" -> "valget i 2016") then costs a sentence, not the
-    whole block. Returns (text, issues, sentences left out); issues is non-empty when none passed or
-    the result is not in the other language."""
-    sentences = split_sentences(text, source)
-    if len(sentences) < 2:
-        return "", ["a single sentence: nothing to salvage"], 0
+    """text translated one sentence at a time (decoded side by side), keeping the sentences whose translation
+    passes the check: one invented date ("last year's election" -> "valget i 2016") then costs a sentence,
+    not the block. Returns (translation, what failed, sentences left out); the translation is "" when no
+    sentence passed."""
     from .langid import detect
 
+    sentences = split_sentences(text, source)
     kept: list[str] = []
-    for sentence, t in zip(sentences, translate_texts(sentences, model, source, other, check=False, cache=cache)):
+    problems: list[str] = []
+    translations = translate_texts(sentences, model, source, other, check=False, cache=cache,
+                                   retrieved=SENTENCE_EXAMPLES[other])
+    for sentence, t in zip(sentences, translations):
         out = grounding.repair_names(grounding.strip_residue(t.text).strip(), check.text)
         # A sentence handed back untranslated passes the fact check, so it is tested on its own: mixed
         # into the translated ones it would make the whole block fail the language check.
-        untranslated = out == sentence or detect(out) == source
-        if out and not untranslated and not check(out):
-            kept.append(out)
-    joined = " ".join(kept)
-    if not kept:
-        return "", ["no sentence's translation passed the check"], len(sentences)
-    return joined, language_issues(joined, other), len(sentences) - len(kept)
+        if not out:
+            problems.append("a sentence's translation is empty")
+        elif out == sentence or detect(out) == source:
+            problems.append(f"a sentence came back in {LANGUAGE_NAMES[source]}")
+        else:
+            found = check(out)
+            problems += found
+            if not found:
+                kept.append(out)
+    return trim(" ".join(kept), other, length), problems, len(sentences) - len(kept)
+
+
+def _other_by_translation(text: str, model, source: str, other: str, length: Length, check: _Checker,
+                          cache: LLMCache) -> tuple[str, list[str], list[str]]:
+    """(translation, issues that make it fail, issues to report alongside a partial one)."""
+    translated, problems, dropped = _translated_by_sentence(text, model, source, other, length, check, cache)
+    if not translated:
+        return "", _dedupe(problems) or ["the translation is empty"], []
+    failed = language_issues(translated, other)
+    if failed or not dropped:
+        return translated, failed, []
+    total = len(split_sentences(text, source))
+    return translated, [], _dedupe(problems) + [
+        f"left out {dropped} of {total} sentences: their translation failed the check"]
 
 
 def summarize(article: Article, model, *, length: str = "short", cache: LLMCache | None = None,
@@ -241,9 +255,10 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
         issues += [f"{source}: {p}" for p in failed]
         issues.append(f"{source}: used the article's own key sentences instead of the model's summary")
 
-    # The other language: written directly as the next turn of the summary's conversation (chat models,
-    # OTHER_LANGUAGE="direct"); if that fails the check, the summary translated (translate.py), like the
-    # strict retry of a summary; then the extractive sentences translated (flagged); else say so (flagged).
+    # The other language: with OTHER_LANGUAGE="direct" first written as the next turn of the summary's
+    # conversation; else (or if that fails the check) the summary translated sentence by sentence, keeping
+    # the sentences that pass (any left out: flagged); then the extractive sentences translated (flagged);
+    # else say so (flagged).
     started = time.perf_counter()
     translated, t_issues = "", ["no attempt"]
     if conversation and other_language == "direct":
@@ -251,20 +266,14 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
         timings[f"summary_{other}"] = round(time.perf_counter() - started, 3)
     if t_issues:
         retry_started = time.perf_counter()
-        translated, t_issues = _translated(summary, model, source, other, limits, check, cache)
+        translated, t_issues, partial = _other_by_translation(summary, model, source, other, limits, check, cache)
         timings[f"translate_{other}"] = round(time.perf_counter() - retry_started, 3)
-    if t_issues:
-        failed_whole = t_issues
-        translated, t_issues, dropped = _translated_by_sentence(summary, model, source, other, limits, check, cache)
-        if t_issues:
-            t_issues = failed_whole
-        elif dropped:  # (none dropped: every sentence passed on its own, a checked translation like a passed retry)
-            issues += [f"{other}: {p}" for p in failed_whole]
-            issues.append(f"{other}: left out {dropped} of the summary's sentences: their translation failed the check")
+        issues += [f"{other}: {p}" for p in partial]
     if t_issues and summary != fallback:
         issues += [f"{other}: {p}" for p in t_issues]
-        translated, t_issues = _translated(fallback, model, source, other, limits, check, cache)
+        translated, t_issues, partial = _other_by_translation(fallback, model, source, other, limits, check, cache)
         if not t_issues:
+            issues += [f"{other}: {p}" for p in partial]
             issues.append(f"{other}: translated the article's key sentences instead of the summary")
     if t_issues:
         issues += [f"{other}: {p}" for p in t_issues]

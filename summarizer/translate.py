@@ -21,7 +21,7 @@ from pathlib import Path
 from . import grounding
 from .errors import ModelError, UsageError
 from .lexicon import word_hints
-from .llmcache import LLMCache, cached_chat
+from .llmcache import LLMCache, cached_chat_many
 from .promptfiles import load_prompt
 
 LANGUAGES = ("da", "en")
@@ -29,10 +29,15 @@ EXAMPLES_PER_PROMPT = 4
 # Retrieved pairs per prompt version (default EXAMPLES_PER_PROMPT). Measured on Tatoeba (BENCHMARKS.md):
 # da->en does best without retrieved look-alikes (the model copies their words); en->da gains from 6.
 RETRIEVED_PER_PROMPT = {"translate.da-en.v2": 0, "translate.en-da.v2": 3,
-                        "translate.da-en.v3": 0, "translate.en-da.v3": 6}
+                        "translate.da-en.v3": 0, "translate.en-da.v3": 6,
+                        "translate.da-en.v4": 0, "translate.en-da.v4": 6}
 # Prompt versions that get a word-hint turn (lexicon.py) just before the source: +0.05-0.08 chrF.
-WORD_HINTS_PER_PROMPT = {"translate.da-en.v3": True, "translate.en-da.v3": True}
+# From v4 on the glossary terms open that turn instead of sitting in the system message.
+WORD_HINTS_PER_PROMPT = {"translate.da-en.v3": True, "translate.en-da.v3": True,
+                         "translate.da-en.v4": True, "translate.en-da.v4": True}
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Units `newsum translate` hands over at once: llama.cpp decodes up to 4 side by side (models/llama_batch.py).
+STREAM_BATCH = 4
 
 
 @dataclass
@@ -112,26 +117,29 @@ def glossary_hint(text: str, source_language: str, terms: list[tuple[str, str]] 
     return (" Terms: " + "; ".join(found) + ".") if found else ""
 
 
-def build_messages(text: str, source_language: str, target_language: str) -> tuple[list[dict[str, str]], str]:
-    """System, the prompt file's fixed example turns, retrieved example turns, then the source.
+def build_messages(text: str, source_language: str, target_language: str, *,
+                   retrieved: int | None = None) -> tuple[list[dict[str, str]], str]:
+    """System, the prompt file's fixed example turns, retrieved example turns, the hint turn, then the source.
 
-    Fixed parts come first so llama.cpp reuses their KV cache from one sentence to the next.
+    Fixed parts come first so llama.cpp reuses their KV cache from one source to the next. retrieved
+    overrides the prompt version's number of retrieved pairs (RETRIEVED_PER_PROMPT).
     """
     prompt = load_prompt(f"translate.{source_language}-{target_language}")
     terms = glossary_terms(text, source_language)
-    messages = prompt.render(text=text, glossary=glossary_hint(text, source_language, terms))
+    in_system = "$glossary" in "".join(t for _, t in prompt.messages)  # before v4
+    messages = prompt.render(text=text, glossary=glossary_hint(text, source_language, terms) if in_system else "")
     shots: list[dict[str, str]] = []
-    k = RETRIEVED_PER_PROMPT.get(prompt.version, EXAMPLES_PER_PROMPT)
+    k = RETRIEVED_PER_PROMPT.get(prompt.version, EXAMPLES_PER_PROMPT) if retrieved is None else retrieved
     fixed = {m["content"] for m in messages[:-1] if m["role"] == "user"}
-    retrieved = [p for p in retrieve_examples(text, source_language, k + len(fixed)) if p[0] not in fixed][-k:]
-    for src, tgt in (retrieved if k else []):
+    chosen = [p for p in retrieve_examples(text, source_language, k + len(fixed)) if p[0] not in fixed][-k:]
+    for src, tgt in (chosen if k else []):
         shots += [{"role": "user", "content": src}, {"role": "assistant", "content": tgt}]
-    hints = []
+    hints = [] if in_system else [(src, tgt) for src, tgt in terms if src != tgt]
     if WORD_HINTS_PER_PROMPT.get(prompt.version):
         # A glossary term's words are not hinted one by one: "small caps" is "småselskaber", not "små kasketter".
         in_terms = {w.lower() for src, _ in terms for w in WORD.findall(src)}
-        hints = word_hints(text, source_language, target_language, skip=in_terms)
-    if hints:  # the word list's translations as one more example turn: the model copies them
+        hints += word_hints(text, source_language, target_language, skip=in_terms)
+    if hints:  # the glossary's and the word list's translations as one more example turn: the model copies them
         shots += [{"role": "user", "content": "; ".join(w for w, _ in hints)},
                   {"role": "assistant", "content": "; ".join(t for _, t in hints)}]
     return messages[:-1] + shots + messages[-1:], prompt.version
@@ -157,29 +165,37 @@ def translate_texts(
     *,
     check: bool = True,
     cache: LLMCache | None = None,
+    retrieved: int | None = None,
 ) -> list[Translation]:
-    """Translate each text on its own. Empty texts stay empty. Issues list what grounding found."""
+    """Translate each text on its own (a chat model decodes them side by side when it can).
+    Empty texts stay empty. Issues list what grounding found. retrieved: see build_messages."""
     if source_language == target_language:
         return [Translation(t, t) for t in texts]
     cache = cache or LLMCache()
-    out: list[Translation] = []
+    out = [Translation(text, "") for text in texts]
+    todo = [i for i, text in enumerate(texts) if text.strip()]
     seq2seq = _seq2seq(model, source_language, target_language)
-    for text in texts:
-        if not text.strip():
-            out.append(Translation(text, ""))
-            continue
-        if seq2seq is not None:
-            gen = seq2seq.translate([text], max_tokens=_budget(text))[0]
-            result = Translation(text, _clean_output(gen.text, text), seconds=gen.seconds)
-        else:
-            messages, version = build_messages(text, source_language, target_language)
-            stop = ["\n"] if "\n" not in text.strip() else None
-            gen, hit = cached_chat(model, messages, prompt_version=version, max_tokens=_budget(text),
-                                   stop=stop, cache=cache)
-            result = Translation(text, _clean_output(gen.text, text), from_cache=hit, seconds=gen.seconds)
-        if check:
-            result.issues = grounding.check(result.text, text)
-        out.append(result)
+    if seq2seq is not None:
+        for i in todo:
+            gen = seq2seq.translate([texts[i]], max_tokens=_budget(texts[i]))[0]
+            out[i] = Translation(texts[i], _clean_output(gen.text, texts[i]), seconds=gen.seconds)
+    else:
+        # A source of one line stops at the newline: sources with and without newlines go in separate batches.
+        groups: dict[bool, list[int]] = {}
+        for i in todo:
+            groups.setdefault("\n" in texts[i].strip(), []).append(i)
+        for multiline, members in groups.items():
+            built = [build_messages(texts[i], source_language, target_language, retrieved=retrieved) for i in members]
+            gens = cached_chat_many(model, [m for m, _ in built], prompt_version=built[0][1],
+                                    opening=load_prompt(f"translate.{source_language}-{target_language}").opening,
+                                    max_tokens=[_budget(texts[i]) for i in members],
+                                    stop=None if multiline else ["\n"], cache=cache)
+            for i, (gen, hit) in zip(members, gens):
+                out[i] = Translation(texts[i], _clean_output(gen.text, texts[i]), from_cache=hit, seconds=gen.seconds)
+    if check:
+        for t in out:
+            if t.text:
+                t.issues = grounding.check(t.text, t.source)
     return out
 
 
@@ -239,12 +255,13 @@ def run_translate_command(source: str, *, to: str, lines: bool, model_spec: str 
     label = "line" if lines else "paragraph"
     separator = "\n" if lines else "\n\n"
     results = []
-    for i, unit in enumerate(units, 1):
-        (t,) = translate_texts([unit], model, source_language, to)
-        # Stream: long articles show progress, and a pipe gets each line as soon as it is ready.
-        sys.stdout.write(t.text.replace("\n", " ") if lines else t.text)
-        sys.stdout.write(separator if i < len(units) else "\n")
+    # Stream a few units at a time (what the model decodes side by side): long articles show progress, and a
+    # pipe gets each line soon.
+    for start in range(0, len(units), STREAM_BATCH):
+        for i, t in enumerate(translate_texts(units[start:start + STREAM_BATCH], model, source_language, to), start + 1):
+            sys.stdout.write(t.text.replace("\n", " ") if lines else t.text)
+            sys.stdout.write(separator if i < len(units) else "\n")
+            for issue in t.issues:
+                sys.stderr.write(f"newsum: warning: {label} {i}: {issue} (check this translation)\n")
+            results.append(t)
         sys.stdout.flush()
-        for issue in t.issues:
-            sys.stderr.write(f"newsum: warning: {label} {i}: {issue} (check this translation)\n")
-        results.append(t)

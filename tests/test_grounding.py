@@ -132,7 +132,7 @@ def test_grounded_summary_first_try():
 
 def test_ungrounded_twice_falls_back_to_selected_sentences_and_says_why():
     bad = "The Russell 2000 crashed 35% on Friday, Goldman Sachs said."
-    model = FakeChat([bad, bad, GOOD_DA])
+    model = FakeChat([bad, bad] + [GOOD_DA] * 3)  # the key sentences are translated one by one
     s = summarize(en_article(), model)
     assert s.grounded is False
     joined = " | ".join(s.grounding_issues)
@@ -151,10 +151,10 @@ def test_strict_retry_that_succeeds_is_grounded():
 
 
 def test_translation_that_fails_every_attempt_is_shown_untranslated_with_a_note():
-    # The summary translated, then (one sentence: nothing to salvage) the key sentences translated: both invent.
-    model = FakeChat(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 9 pct.", "Indekset steg 99 pct."])
+    # The summary translated, then the (3) key sentences translated one by one: every translation invents.
+    model = FakeChat(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 9 pct."] + ["Indekset steg 99 pct."] * 3)
     s = summarize(en_article(), model)
-    assert not s.grounded and len(model.calls) == 3
+    assert not s.grounded and len(model.calls) == 5
     assert s.da.startswith("[Ikke oversat") and "6.8%" in s.da
     assert any(i.startswith("da: number '9 pct.'") for i in s.grounding_issues)
     assert any(i.startswith("da: number '99 pct.'") for i in s.grounding_issues)
@@ -182,9 +182,9 @@ def test_rerun_is_served_from_the_cache():
 
 def test_long_model_output_is_trimmed_to_three_sentences():
     long = " ".join(["The Russell 2000 has dropped 6.8%."] * 6)
-    model = FakeChat([long, GOOD_DA])
+    model = FakeChat([long] + [GOOD_DA] * 3)
     s = summarize(en_article(), model)
-    assert s.en.count("6.8%") == 3
+    assert s.en.count("6.8%") == 3 and len(model.calls) == 4  # only the 3 kept sentences are translated
 
 
 def test_known_company_at_sentence_start_is_checked_with_the_gazetteer():
@@ -212,31 +212,29 @@ def test_repaired_model_summary_is_grounded():
 def test_a_failed_translation_keeps_the_sentences_that_pass_and_says_what_it_left_out():
     summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is down 2.1%."
     model = FakeChat([summary,
-                      "Russell 2000 er faldet 6,8 pct. siden marts i 2016. S&P 500 er faldet 2,1 pct.",  # whole: invents 2016
-                      "Russell 2000 er faldet 6,8 pct. siden marts i 2016.",  # sentence 1: still invents
+                      "Russell 2000 er faldet 6,8 pct. siden marts i 2016.",  # sentence 1: invents 2016
                       "S&P 500 er faldet 2,1 pct."])  # sentence 2: passes
     s = summarize(en_article(), model)
     assert s.en == summary and s.da == "S&P 500 er faldet 2,1 pct."
     assert not s.grounded
     assert "da: number '2016' is not in the article" in s.grounding_issues
-    assert "da: left out 1 of the summary's sentences: their translation failed the check" in s.grounding_issues
+    assert "da: left out 1 of 2 sentences: their translation failed the check" in s.grounding_issues
 
 
 def test_a_sentence_handed_back_untranslated_is_left_out_not_mixed_in():
     summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is down 2.1% this year so far."
     model = FakeChat([summary,
-                      "Russell 2000 er faldet 6,8 pct. siden marts i 2016. S&P 500 er faldet 2,1 pct.",  # whole: invents 2016
                       "Russell 2000-indekset er faldet 6,8 pct. siden marts, viser tallene.",  # sentence 1: fine
                       "The S&P 500 is down 2.1% this year so far."])  # sentence 2: English, untranslated
     s = summarize(en_article(), model)
     assert s.da == "Russell 2000-indekset er faldet 6,8 pct. siden marts, viser tallene." and not s.grounded
-    assert "da: left out 1 of the summary's sentences: their translation failed the check" in s.grounding_issues
+    assert "da: a sentence came back in English" in s.grounding_issues
+    assert "da: left out 1 of 2 sentences: their translation failed the check" in s.grounding_issues
 
 
-def test_when_every_sentence_passes_on_its_own_the_translation_counts_as_grounded():
+def test_a_translation_whose_every_sentence_passes_is_grounded():
     summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is only down 2.1%."
     model = FakeChat([summary,
-                      "Russell 2000 er faldet 6,8 pct. siden marts i 2016. S&P 500 er faldet 2,1 pct.",  # whole: invents 2016
                       "Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget.",
                       "Det brede S&P 500 er til gengæld kun faldet 2,1 pct. i år."])
     s = summarize(en_article(), model)

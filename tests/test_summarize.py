@@ -139,11 +139,18 @@ def test_translator_only_model_gives_extractive_summary_translated():
             self.name, self.source_language, self.target_language = "upper", src, tgt
 
         def translate(self, texts, *, max_tokens=256):
-            # A fixed Danish sentence with the article's figure: grounded, and detected as Danish.
-            return [Generation("Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget.", 1, 1, 0.0)
-                    for _ in texts]
+            # Danish sentences with the article's figures: grounded, and detected as Danish.
+            return [Generation(DANISH_BY_FIGURE[next(k for k in DANISH_BY_FIGURE if k in t)], 1, 1, 0.0)
+                    for t in texts]
 
     pair = TranslatorPair("fake-opus", da_en=Upper("da", "en"), en_da=Upper("en", "da"))
     s = summarize(en_article(), pair)
     assert s.grounded and s.en.startswith("The Russell 2000 has dropped 6.8%"), s.grounding_issues
-    assert s.da == "Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget."
+    assert s.da == " ".join(DANISH_BY_FIGURE.values())  # the extractive summary, sentence by sentence
+
+
+DANISH_BY_FIGURE = {
+    "6.8%": "Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget.",
+    "2017": "Andrew Lapthorne fra SocGen sagde tirsdag, at forventningerne til indtjeningen for 2017 er faldet 4 pct.",
+    "20%": "Indekset steg 20 pct. i ugerne efter valget af Donald Trump.",
+}

@@ -1,7 +1,8 @@
 """Model loading: one call, `load_model(spec, config=...)`, for every backend.
 
 What load_model returns (check `.kind`):
-- "chat": a ChatModel (see base.py): `chat(messages, max_tokens=, temperature=, stop=, seed=) -> Generation`.
+- "chat": a ChatModel (see base.py): `chat(messages, max_tokens=, temperature=, stop=, seed=) -> Generation`;
+  llama.cpp models also have `chat_many(conversations, ...)`, decoded side by side (base.chat_many).
   The default (preset "qwen2.5-coder-1.5b", llama.cpp on CPU), any .gguf file, and Hugging Face causal
   chat checkpoints (transformers). Chat models summarize and can translate by prompting.
 - "translators": a TranslatorPair (base.py) of two seq2seq Translators, `.translator("da", "en")` and
@@ -12,7 +13,7 @@ What load_model returns (check `.kind`):
 Specs: a preset name, a .gguf path, a checkpoint folder (config.json inside), or a Hugging Face id from
 the local cache (never downloaded). None -> config key `model` -> the default preset.
 Config keys read here: `model`, `threads` (llama.cpp; env NEWSUM_THREADS wins; default: all cores),
-`n_ctx` (llama.cpp context, default 4096), `prompt_cache_mb` (llama.cpp RAM prompt cache, default off),
+`n_ctx` (llama.cpp KV cells, shared by the prompts decoded side by side and the cached ones; default 4096),
 `device` (transformers: "auto", "cpu", "cuda").
 Models are loaded once per process and reused (the digest summarizes many articles with one model);
 concrete models also have `close()` and `name`; llama.cpp models have `count_tokens(text)` and `n_ctx`.
@@ -72,7 +73,7 @@ def _cache_key(resolved: ResolvedSpec, config: dict) -> tuple:
         # Not threads: a second 1 GB copy for another thread count is never worth it; the first one serves.
         from .llama_cpp import DEFAULT_N_CTX
 
-        options = (_int_option(config, "n_ctx", DEFAULT_N_CTX), _int_option(config, "prompt_cache_mb", 0))
+        options = (_int_option(config, "n_ctx", DEFAULT_N_CTX),)
     else:
         options = (str(config.get("device") or "auto"),)
     return (resolved.source, resolved.name, str(resolved.path), resolved.preset, options)
@@ -92,7 +93,6 @@ def _load(resolved: ResolvedSpec, config: dict):
             name=name,
             threads=threads(config),
             n_ctx=_int_option(config, "n_ctx", DEFAULT_N_CTX),
-            prompt_cache_mb=_int_option(config, "prompt_cache_mb", 0),
         )
 
     from .transformers_backend import load_checkpoint

@@ -67,3 +67,13 @@ class TranslatorPair:
             close = getattr(t, "close", None)
             if close:
                 close()
+
+
+def chat_many(model, conversations: list[list[dict[str, str]]], *, max_tokens: int | list[int], **kw) -> list[Generation]:
+    """model.chat_many when the backend decodes side by side (llama.cpp), else one chat() after another.
+    max_tokens: one budget, or one per conversation."""
+    many = getattr(model, "chat_many", None)
+    if many is not None:
+        return many(conversations, max_tokens=max_tokens, **kw)
+    budgets = list(max_tokens) if isinstance(max_tokens, (list, tuple)) else [max_tokens] * len(conversations)
+    return [model.chat(m, max_tokens=b, **kw) for m, b in zip(conversations, budgets)]

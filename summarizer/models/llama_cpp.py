@@ -1,16 +1,14 @@
 """llama.cpp backend (llama-cpp-python) for GGUF chat models: the default, on CPU.
 
-Deterministic by default (temperature 0 is greedy decoding; a fixed seed for anything else). The prompt
-is built with the GGUF's own chat template (create_chat_completion). llama-cpp-python keeps the KV cache
-of the previous call and re-evaluates only the tokens after the longest common prefix, so consecutive
-calls that share a few-shot prefix pay for it once: order calls so that prompts sharing a prefix follow
-each other. A LlamaRAMCache (config `prompt_cache_mb`) also keeps earlier prefixes when calls alternate
-between prompts; it is off by default because each saved state holds the full logits buffer (measured:
-repeated ~400-token prefixes 12-17 s -> 1-2 s per call, but peak RSS 1.9 -> 3.4 GB with 2048 MB).
+Deterministic by default (temperature 0 is greedy decoding; a fixed seed for anything else). The prompt is
+built with the GGUF's own chat template, as llama-cpp-python's create_chat_completion builds it; the
+decoding is llama_batch.py's: several conversations side by side (`chat_many`), and a KV cache that keeps
+recent prompts, so a prompt that begins like an earlier one pays only for its new tail.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -25,16 +23,7 @@ DEFAULT_N_CTX = 4096
 class LlamaCppChat:
     kind = "chat"
 
-    def __init__(
-        self,
-        path: Path,
-        *,
-        name: str,
-        threads: int,
-        n_ctx: int = DEFAULT_N_CTX,
-        seed: int = 0,
-        prompt_cache_mb: int = 0,
-    ) -> None:
+    def __init__(self, path: Path, *, name: str, threads: int, n_ctx: int = DEFAULT_N_CTX) -> None:
         # llama.cpp's OpenMP threads spin while waiting. On a 2-core machine shared with other work that
         # collapses generation (measured 0.3-0.7 tok/s busy-waiting vs 2.8-3.0 passive at load average 8);
         # passive waiting costs little when the cores are free. Must be set before libgomp loads; a value
@@ -42,65 +31,99 @@ class LlamaCppChat:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             import llama_cpp
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
         except ImportError as exc:
             raise ModelError(f"the llama.cpp backend is not installed; run: {PIP_HINT}") from exc
+        from .llama_batch import BatchDecoder
+
         self.name = name
         self.path = Path(path)
         self.threads = threads
+        self._decoder = None
         started = time.perf_counter()
         try:
+            # The Llama object loads the weights and tokenizes; its own context is never decoded on, so it
+            # is kept tiny (its buffers scale with n_ctx and n_batch). BatchDecoder has the real context.
             self._llm = llama_cpp.Llama(
-                model_path=str(self.path),
-                n_ctx=n_ctx,
-                n_threads=threads,
-                n_threads_batch=threads,
-                seed=seed,
+                model_path=str(self.path), n_ctx=32, n_batch=32, n_threads=threads, n_threads_batch=threads,
                 verbose=False,  # llama.cpp otherwise prints hundreds of load lines to stderr
             )
+            self._decoder = BatchDecoder(llama_cpp, self._llm.model, n_ctx=n_ctx, threads=threads,
+                                         kv_files=self._kv_files(llama_cpp))
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(f"llama.cpp could not load {self.path}: {exc}") from exc
         self.load_seconds = time.perf_counter() - started
-        self.n_ctx = self._llm.n_ctx()
-        if prompt_cache_mb > 0:
-            self._llm.set_cache(llama_cpp.LlamaRAMCache(capacity_bytes=prompt_cache_mb << 20))
+        self.n_ctx = self._decoder.n_ctx
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ModelError(f"{self.path} has no chat template (GGUF key tokenizer.chat_template)")
+        eos, bos = self._llm.token_eos(), self._llm.token_bos()
+        specials = {"template": template, "eos_token": self._llm._model.token_get_text(eos) if eos != -1 else "",
+                    "bos_token": self._llm._model.token_get_text(bos) if bos != -1 else "", "stop_token_ids": [eos]}
+        self._template = Jinja2ChatFormatter(**specials)
+        self._opening_template = Jinja2ChatFormatter(**specials, add_generation_prompt=False)
+
+    def _kv_files(self, llama_cpp):
+        """Where prompt openings' KV caches are saved (kv_files.py), per model file and llama.cpp version;
+        None when NEWSUM_NO_KV_FILES=1 (benchmarks of a first run)."""
+        if os.environ.get("NEWSUM_NO_KV_FILES") == "1":
+            return None
+        from ..config import cache_dir
+        from .kv_files import KVFiles
+
+        stat = self.path.stat()
+        key = f"{self.path.name}|{stat.st_size}|{stat.st_mtime_ns}|{llama_cpp.__version__}"
+        return KVFiles(llama_cpp, cache_dir() / "kv" / hashlib.sha256(key.encode()).hexdigest()[:16])
+
+    def remember_prefix(self, messages: list[dict[str, str]]) -> None:
+        """Keep the KV cache of these opening messages (a prompt's fixed part), across processes too."""
+        if self._decoder is None or not messages:
+            return
+        rendered = self._opening_template(messages=messages)
+        tokens = self._llm.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
+        self._decoder.remember(tokens)
 
     def count_tokens(self, text: str) -> int:
         """Tokens in text (no chat template), to budget prompts against n_ctx."""
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
-    def chat(
-        self,
-        messages: list[dict[str, str]],
-        *,
-        max_tokens: int = 256,
-        temperature: float = 0.0,
-        stop: list[str] | None = None,
-        seed: int = 0,
-    ) -> Generation:
+    def _prompt_tokens(self, messages: list[dict[str, str]]) -> tuple[list[int], list[str]]:
+        rendered = self._template(messages=messages)
+        tokens = self._llm.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
+        stop = rendered.stop if isinstance(rendered.stop, list) else [rendered.stop] if rendered.stop else []
+        return tokens, stop
+
+    def chat(self, messages: list[dict[str, str]], *, max_tokens: int = 256, temperature: float = 0.0,
+             stop: list[str] | None = None, seed: int = 0) -> Generation:
+        return self.chat_many([messages], max_tokens=max_tokens, temperature=temperature, stop=stop, seed=seed)[0]
+
+    def chat_many(self, conversations: list[list[dict[str, str]]], *, max_tokens: int | list[int] = 256,
+                  temperature: float = 0.0, stop: list[str] | None = None, seed: int = 0) -> list[Generation]:
+        """One Generation per conversation, decoded side by side (each gets an equal share of the seconds).
+        max_tokens: one budget, or one per conversation."""
+        if self._decoder is None:
+            raise ModelError(f"{self.name} is closed")
         started = time.perf_counter()
+        prompts, template_stops = zip(*(self._prompt_tokens(m) for m in conversations)) if conversations else ((), ())
+        stops = list(stop or []) + sorted({s for group in template_stops for s in group})
         try:
-            result = self._llm.create_chat_completion(
-                messages=messages,
-                max_tokens=max_tokens,
-                temperature=temperature,
-                stop=stop or [],
-                seed=seed,
-            )
-        except ValueError as exc:  # "Requested tokens (N) exceed context window of M"
-            raise ModelError(f"{self.name}: {exc}; shorten the prompt or raise config key `n_ctx`") from exc
-        usage = result.get("usage") or {}
-        return Generation(
-            text=(result["choices"][0]["message"].get("content") or "").strip(),
-            prompt_tokens=int(usage.get("prompt_tokens", 0)),
-            completion_tokens=int(usage.get("completion_tokens", 0)),
-            seconds=time.perf_counter() - started,
-        )
+            outs = self._decoder.generate(list(prompts), max_tokens=max_tokens, stop=stops,
+                                          temperature=temperature, seed=seed)
+        except ModelError as exc:
+            if "exceed context window" in str(exc):  # shown to users: say what to change
+                raise ModelError(f"{self.name}: {exc}; shorten the prompt or raise config key `n_ctx`") from exc
+            raise
+        share = (time.perf_counter() - started) / max(len(outs), 1)
+        return [Generation(text=o.text.strip(), prompt_tokens=o.prompt_tokens, completion_tokens=len(o.tokens),
+                           seconds=share) for o in outs]
 
     def close(self) -> None:
-        llm = getattr(self, "_llm", None)
+        decoder, llm = getattr(self, "_decoder", None), getattr(self, "_llm", None)
+        self._decoder = self._llm = None
+        if decoder is not None:  # the context before the model it uses
+            decoder.close()
         if llm is not None:
             llm.close()
-            self._llm = None
 
     def __repr__(self) -> str:
         return f"LlamaCppChat({self.name!r}, path={str(self.path)!r}, threads={self.threads}, n_ctx={self.n_ctx})"
