@@ -134,7 +134,8 @@ def names(text: str) -> list[tuple[str, bool]]:
         tok = m.group(0).rstrip(".,;:")
         gap = text[prev_end:m.start()]
         at_sentence_start = bool(SENTENCE_END.search(text[:m.start()])) or prev_end == 0
-        is_cap = tok[:1].isupper() or tok.startswith("$") and len(tok) > 1
+        # A cashtag is "$" and letters ($IWM); "$839" is money, checked as a number.
+        is_cap = tok[:1].isupper() or tok.startswith("$") and tok[1:2].isalpha()
         is_num_after_name = tok[:1].isdigit() and run and gap == " "
         if (is_cap or is_num_after_name) and (not run or gap in (" ", " & ")):
             if tok.lower() in WEEKDAYS or tok.lower() in MONTHS:

@@ -303,3 +303,40 @@ def _same_date(a: Quantity, b: Quantity) -> bool:
     ya, md_a = divmod(int(a.value), 10000)
     yb, md_b = divmod(int(b.value), 10000)
     return md_a == md_b and (ya == yb or 0 in (ya, yb))
+
+
+# How a quantity is written in each language, for translation hints: "60,2 mia. euro" -> "60.2 billion euros".
+_SCALE_NAMES = {"da": {1e12: "billioner", 1e9: "mia.", 1e6: "mio.", 1e3: "tusind"},
+                "en": {1e12: "trillion", 1e9: "billion", 1e6: "million", 1e3: "thousand"}}
+_UNIT_NAMES = {
+    "da": {"%": "pct.", "pp": "procentpoint", "bp": "basispoint", "DKK": "kr.", "USD": "dollar", "EUR": "euro",
+           "GBP": "pund", "SEK": "svenske kroner", "NOK": "norske kroner", "CHF": "schweizerfranc", "JPY": "yen",
+           "contracts": "kontrakter", "points": "point", "employees": "ansatte", "shares": "aktier",
+           "barrels": "tønder", "MW": "MW", "GW": "GW", "TWh": "TWh"},
+    "en": {"%": "%", "pp": "percentage points", "bp": "basis points", "DKK": "kroner", "USD": "dollars",
+           "EUR": "euros", "GBP": "pounds", "SEK": "Swedish crowns", "NOK": "Norwegian crowns", "CHF": "Swiss francs",
+           "JPY": "yen", "contracts": "contracts", "points": "points", "employees": "employees", "shares": "shares",
+           "barrels": "barrels", "MW": "MW", "GW": "GW", "TWh": "TWh"},
+}
+
+
+def format_number(value: float, decimals: int, lang: str) -> str:
+    """1998.41 -> "1,998.41" (en) / "1.998,41" (da)."""
+    text = f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "da" else text
+
+
+def written_as(q: Quantity, lang: str) -> str | None:
+    """q as lang writes it ("4,2 pct." -> "4.2%"), or None for what is written alike (years, dates, names)."""
+    if q.kind in ("year", "date", "tenor", "ordinal", "multiple"):
+        return None
+    if q.unit is not None and q.unit not in _UNIT_NAMES[lang]:
+        return None
+    number = format_number(q.value, q.decimals, lang)
+    scale = _SCALE_NAMES[lang].get(q.scale, "") if q.scale != 1.0 else ""
+    unit = _UNIT_NAMES[lang].get(q.unit or "", "")
+    if unit == "%":
+        return f"{number}%"
+    if lang == "en" and q.unit == "USD":
+        return f"${number}" + (f" {scale}" if scale else "")
+    return " ".join(part for part in (number, scale, unit) if part)

@@ -54,6 +54,7 @@ OTHER_LANGUAGE = "translate"
 # Retrieved translation-memory pairs per prompt when a summary is translated sentence by sentence (by
 # target language): fewer than for Tatoeba lines, because every pair is prompt the model must read first.
 SENTENCE_EXAMPLES = {"da": 0, "en": 0}
+RETRY_EXAMPLES = 6  # for a sentence whose translation failed the check: a second, different prompt
 CONTEXT_CHARS = 1200
 
 
@@ -184,28 +185,34 @@ def _translated_by_sentence(text: str, model, source: str, other: str, length: L
                             cache: LLMCache) -> tuple[str, list[str], int]:
     """text translated one sentence at a time (decoded side by side), keeping the sentences whose translation
     passes the check: one invented date ("last year's election" -> "valget i 2016") then costs a sentence,
-    not the block. Returns (translation, what failed, sentences left out); the translation is "" when no
-    sentence passed."""
+    not the block. A sentence that fails is translated once more with retrieved example pairs (a different
+    prompt; the same one would give the same output). Returns (translation, what failed, sentences left
+    out); the translation is "" when no sentence passed."""
     from .langid import detect
 
-    sentences = split_sentences(text, source)
-    kept: list[str] = []
-    problems: list[str] = []
-    translations = translate_texts(sentences, model, source, other, check=False, cache=cache,
-                                   retrieved=SENTENCE_EXAMPLES[other])
-    for sentence, t in zip(sentences, translations):
+    def verdict(sentence: str, t) -> tuple[str | None, list[str]]:
         out = grounding.repair_names(grounding.strip_residue(t.text).strip(), check.text)
         # A sentence handed back untranslated passes the fact check, so it is tested on its own: mixed
         # into the translated ones it would make the whole block fail the language check.
         if not out:
-            problems.append("a sentence's translation is empty")
-        elif out == sentence or detect(out) == source:
-            problems.append(f"a sentence came back in {LANGUAGE_NAMES[source]}")
-        else:
-            found = check(out)
-            problems += found
-            if not found:
-                kept.append(out)
+            return None, ["a sentence's translation is empty"]
+        if out == sentence or detect(out) == source:
+            return None, [f"a sentence came back in {LANGUAGE_NAMES[source]}"]
+        found = check(out)
+        return (None, found) if found else (out, [])
+
+    sentences = split_sentences(text, source)
+    results = [verdict(s, t) for s, t in zip(sentences, translate_texts(
+        sentences, model, source, other, check=False, cache=cache, retrieved=SENTENCE_EXAMPLES[other]))]
+    failed = [i for i, (out, _) in enumerate(results) if out is None]
+    if failed and hasattr(model, "chat"):
+        retried = translate_texts([sentences[i] for i in failed], model, source, other, check=False, cache=cache,
+                                  retrieved=RETRY_EXAMPLES)
+        for i, t in zip(failed, retried):
+            out, problems = verdict(sentences[i], t)
+            results[i] = (out, []) if out is not None else (None, results[i][1] + problems)
+    kept = [out for out, _ in results if out is not None]
+    problems = [p for _, found in results for p in found]
     return trim(" ".join(kept), other, length), problems, len(sentences) - len(kept)
 
 

@@ -22,6 +22,7 @@ from . import grounding
 from .errors import ModelError, UsageError
 from .lexicon import word_hints
 from .llmcache import LLMCache, cached_chat_many
+from .numbers import find_quantities, written_as
 from .promptfiles import load_prompt
 
 LANGUAGES = ("da", "en")
@@ -134,7 +135,10 @@ def build_messages(text: str, source_language: str, target_language: str, *,
     chosen = [p for p in retrieve_examples(text, source_language, k + len(fixed)) if p[0] not in fixed][-k:]
     for src, tgt in (chosen if k else []):
         shots += [{"role": "user", "content": src}, {"role": "assistant", "content": tgt}]
-    hints = [] if in_system else [(src, tgt) for src, tgt in terms if src != tgt]
+    # Numbers first: the small model keeps Danish separators and scale words in English ("4.573 MW",
+    # "60,2 million euros" for "60,2 mia. euro"); the check then fails the sentence.
+    hints = [] if in_system else number_hints(text, source_language, target_language)
+    hints += [] if in_system else [(src, tgt) for src, tgt in terms if src != tgt]
     if WORD_HINTS_PER_PROMPT.get(prompt.version):
         # A glossary term's words are not hinted one by one: "small caps" is "småselskaber", not "små kasketter".
         in_terms = {w.lower() for src, _ in terms for w in WORD.findall(src)}
@@ -143,6 +147,17 @@ def build_messages(text: str, source_language: str, target_language: str, *,
         shots += [{"role": "user", "content": "; ".join(w for w, _ in hints)},
                   {"role": "assistant", "content": "; ".join(t for _, t in hints)}]
     return messages[:-1] + shots + messages[-1:], prompt.version
+
+
+def number_hints(text: str, source_language: str, target_language: str) -> list[tuple[str, str]]:
+    """(quantity as written, as the target language writes it) for text's quantities that are written
+    differently there: ("60,2 mia. euro", "60.2 billion euros"), ("4,2 pct.", "4.2%")."""
+    hints = []
+    for q in find_quantities(text, source_language):
+        target = written_as(q, target_language)
+        if target and target != q.text and (q.text, target) not in hints:
+            hints.append((q.text, target))
+    return hints
 
 
 def _clean_output(output: str, source: str) -> str:

@@ -130,3 +130,29 @@ def test_same_quantity(a, la, b, lb, same):
 def test_danish_ordinals_are_not_figures():
     qs = find_quantities("Omsætningen i 3. kvartal steg 4 pct.", "da")
     assert [(q.text, q.kind) for q in qs] == [("3.", "ordinal"), ("4 pct.", "percent")]
+
+
+@pytest.mark.parametrize("text, lang, target, expected", [
+    ("60,2 mia. euro", "da", "en", "60.2 billion euros"),
+    ("4.573 MW", "da", "en", "4,573 MW"),
+    ("1.998,41", "da", "en", "1,998.41"),
+    ("4,2 pct.", "da", "en", "4.2%"),
+    ("0,5 procentpoint", "da", "en", "0.5 percentage points"),
+    ("$3.1 billion", "en", "da", "3,1 mia. dollar"),
+    ("48,000 employees", "en", "da", "48.000 ansatte"),
+    ("4.2%", "en", "da", "4,2 pct."),
+])
+def test_a_quantity_is_written_the_other_languages_way(text, lang, target, expected):
+    from summarizer.numbers import written_as
+
+    (q,) = find_quantities(text, lang)
+    assert written_as(q, target) == expected
+    (back,) = find_quantities(expected, target)
+    assert same_quantity(q, back)  # what the hint says is what the check accepts
+
+
+def test_years_and_dates_get_no_other_form():
+    from summarizer.numbers import written_as
+
+    assert [written_as(q, "en") for q in find_quantities("i 2022 den 3. marts", "da")] == [None] * len(
+        find_quantities("i 2022 den 3. marts", "da"))

@@ -164,3 +164,10 @@ def test_word_hints_stop_at_the_limit_and_none_means_none():
     text = "Where can we buy apples, bread, cheese, butter, milk, coffee and sugar today?"
     assert len(word_hints(text, "en", "da", max_hints=3)) == 3
     assert word_hints(text, "en", "da", max_hints=0) == []
+
+
+def test_numbers_written_the_target_languages_way_open_the_hint_turn():
+    messages, _ = build_messages("Ørsted tabte 60,2 mia. euro på 4.573 MW i 2022.", "da", "en")
+    sources, targets = messages[-3]["content"].split("; "), messages[-2]["content"].split("; ")
+    assert sources[:2] == ["60,2 mia. euro", "4.573 MW"] and targets[:2] == ["60.2 billion euros", "4,573 MW"]
+    assert "2022" not in sources  # written alike in both languages: no hint

@@ -191,8 +191,9 @@ class BatchDecoder:
         before (a summary copies phrases of its article), the tokens that followed them are decoded in the
         same batch and kept as far as the model agrees. A 4-token batch costs ~1.5 single steps here, and
         the result is what plain greedy decoding gives. Returns the next token, None when out finished."""
-        draft = _draft(prompt + out.tokens)
         position = len(self._slots[seq].tokens)
+        # No guesses past the budget or the context: they could never be kept.
+        draft = _draft(prompt + out.tokens)[:max(0, min(budget - len(out.tokens), self.n_ctx - position - 1))]
         self._decode([(t, position + k, seq, True) for k, t in enumerate([token] + draft)], keep=[seq])
         self._append(seq, token)
         nxt = self._sample(0, 0.0, None)
