@@ -2,8 +2,9 @@
 
 Deterministic by default (temperature 0 is greedy decoding; a fixed seed for anything else). The prompt is
 built with the GGUF's own chat template, as llama-cpp-python's create_chat_completion builds it; the
-decoding is llama_batch.py's: several conversations side by side (`chat_many`), and a KV cache that keeps
-recent prompts, so a prompt that begins like an earlier one pays only for its new tail.
+decoding is llama_batch.py's: several conversations side by side (`chat_many`), a KV cache that keeps
+recent prompts (a prompt that begins like an earlier one pays only for its new tail), prompt-lookup drafting
+for a lone sequence, and `remember_prefix` for a prompt file's fixed opening, saved to disk (kv_files.py).
 """
 
 from __future__ import annotations
