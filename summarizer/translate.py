@@ -1,11 +1,13 @@
 """Danish <-> English translation with the loaded model, checked like a summary.
 
-A chat model is prompted with prompts/translate.<src>-<tgt>.vN.txt, the glossary terms found in the
-source, and the few example pairs from the curated bank (data/examples.da-en.tsv) that share the
-most words with the source: a small model copies the register and word choice of close examples far
-better than it follows instructions. A seq2seq translator (opus-mt preset) is called directly.
-Every translation is checked with grounding.check against its source (numbers, dates, names), and
-model outputs go through the on-disk cache.
+A chat model is prompted with prompts/translate.<src>-<tgt>.vN.txt (system message and fixed examples:
+the same for every source, so llama.cpp keeps them cached), the example pairs from the curated bank and
+translation memory (data/*.da-en.tsv) that share the most words with the source (a small model copies
+the register and word choice of close examples far better than it follows instructions), and a hint
+turn: the source's numbers as the target language writes them, its glossary terms, and the word list's
+translations of its content words (lexicon.py). Several sources are decoded side by side when the
+backend can. A seq2seq translator (opus-mt preset) is called directly. Every translation is checked with
+grounding.check against its source (numbers, dates, names), and model outputs go through the on-disk cache.
 """
 
 from __future__ import annotations
