@@ -1,6 +1,7 @@
 """The llama.cpp decoder (models/llama_batch.py) with the real default model: side-by-side decoding gives
-what one-at-a-time decoding gives, a cached prompt prefix is not read again, and a full context drops old
-cached prompts instead of failing."""
+what one-at-a-time decoding gives, a cached prompt prefix is not read again, a full context drops old
+cached prompts instead of failing, and a prompt opening saved to disk (kv_files.py) is loaded by a new
+context instead of being read again."""
 
 from __future__ import annotations
 

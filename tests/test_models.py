@@ -264,3 +264,13 @@ def test_default_model_stop_and_context_errors(default_model):
     assert "5" not in g.text and "4" in g.text
     with pytest.raises(ModelError, match="n_ctx"):
         default_model.chat([{"role": "user", "content": "word " * (default_model.n_ctx + 10)}], max_tokens=4)
+
+
+def test_prompt_lookup_drafts_what_followed_the_latest_earlier_occurrence():
+    from summarizer.models.llama_batch import DRAFT_TOKENS, _draft
+
+    assert DRAFT_TOKENS == 3
+    assert _draft([1, 2, 3, 4, 5, 9, 1, 2]) == [3, 4, 5]
+    assert _draft([1, 2, 3, 1, 2, 7, 8, 1, 2]) == [7, 8, 1]  # the latest occurrence wins
+    assert _draft([1, 2, 3, 4, 9, 3, 4]) == [9, 3, 4]  # may run on into the tokens just generated
+    assert _draft([5, 6, 7]) == [] and _draft([1, 2]) == []
