@@ -145,7 +145,7 @@ def build_messages(text: str, source_language: str, target_language: str, *,
         # A glossary term's words are not hinted one by one: "small caps" is "småselskaber", not "små kasketter".
         in_terms = {w.lower() for src, _ in terms for w in WORD.findall(src)}
         hints += word_hints(text, source_language, target_language, skip=in_terms)
-    if hints:  # the glossary's and the word list's translations as one more example turn: the model copies them
+    if hints:  # numbers, glossary terms and words with their translations, as one more example turn: copied
         shots += [{"role": "user", "content": "; ".join(w for w, _ in hints)},
                   {"role": "assistant", "content": "; ".join(t for _, t in hints)}]
     return messages[:-1] + shots + messages[-1:], prompt.version
