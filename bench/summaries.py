@@ -75,6 +75,8 @@ def main() -> int:
                     help="how the other language is written (default: summarize.OTHER_LANGUAGE)")
     ap.add_argument("--no-kv-files", action="store_true",
                     help="do not load or save prompt openings' KV caches (models/kv_files.py): a first run")
+    ap.add_argument("--no-draft", action="store_true",
+                    help="plain greedy steps, no prompt-lookup drafting (models/llama_batch.py): its effect")
     args = ap.parse_args()
     if not args.cache:
         os.environ["NEWSUM_NO_LLM_CACHE"] = "1"
@@ -82,6 +84,10 @@ def main() -> int:
         os.environ["NEWSUM_NO_KV_FILES"] = "1"
 
     sys.path.insert(0, str(REPO))
+    if args.no_draft:
+        from summarizer.models import llama_batch
+
+        llama_batch.DRAFT_TOKENS = 0
     from summarizer.models import load_model
     from summarizer.pipeline import load_article
     from summarizer.langid import detect

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .config import cache_dir
-from .models.base import Generation, chat_many
+from .models.base import Generation, budgets, chat_many
 
 
 def text_hash(text: str) -> str:
@@ -93,9 +93,9 @@ def cached_chat_many(
     backend can (models.base.chat_many). max_tokens: one budget, or one per conversation. opening: how many
     leading messages are the prompt file's fixed part (Prompt.opening), which llama.cpp keeps cached."""
     cache = cache or LLMCache()
-    budgets = list(max_tokens) if isinstance(max_tokens, (list, tuple)) else [max_tokens] * len(conversations)
+    each = budgets(max_tokens, len(conversations))
     keys = [cache.key(text=json.dumps(messages, ensure_ascii=False), model=model.name, prompt_version=prompt_version,
-                      settings=json.dumps([budget, stop])) for messages, budget in zip(conversations, budgets)]
+                      settings=json.dumps([budget, stop])) for messages, budget in zip(conversations, each)]
     results: list[tuple[Generation, bool] | None] = []
     for key in keys:
         hit = cache.get(key)
@@ -105,7 +105,7 @@ def cached_chat_many(
         remember = getattr(model, "remember_prefix", None)
         if remember is not None and opening:
             remember(conversations[missing[0]][:opening])
-        gens = chat_many(model, [conversations[i] for i in missing], max_tokens=[budgets[i] for i in missing],
+        gens = chat_many(model, [conversations[i] for i in missing], max_tokens=[each[i] for i in missing],
                          temperature=0.0, stop=stop, seed=0)
         for i, gen in zip(missing, gens):
             cache.put(keys[i], gen)

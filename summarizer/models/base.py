@@ -69,11 +69,15 @@ class TranslatorPair:
                 close()
 
 
+def budgets(max_tokens: int | list[int], n: int) -> list[int]:
+    """A generation budget per conversation: max_tokens is one for all, or one each."""
+    return list(max_tokens) if isinstance(max_tokens, (list, tuple)) else [max_tokens] * n
+
+
 def chat_many(model, conversations: list[list[dict[str, str]]], *, max_tokens: int | list[int], **kw) -> list[Generation]:
     """model.chat_many when the backend decodes side by side (llama.cpp), else one chat() after another.
     max_tokens: one budget, or one per conversation."""
     many = getattr(model, "chat_many", None)
     if many is not None:
         return many(conversations, max_tokens=max_tokens, **kw)
-    budgets = list(max_tokens) if isinstance(max_tokens, (list, tuple)) else [max_tokens] * len(conversations)
-    return [model.chat(m, max_tokens=b, **kw) for m, b in zip(conversations, budgets)]
+    return [model.chat(m, max_tokens=b, **kw) for m, b in zip(conversations, budgets(max_tokens, len(conversations)))]

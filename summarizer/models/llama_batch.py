@@ -2,8 +2,8 @@
 
 Why not llama-cpp-python's create_chat_completion: it runs one sequence and keeps only the last prompt.
 On these 2 CPU cores a generated token costs a pass over the weights (1 thread 5.9 tok/s, 2 threads 10.8:
-bound by reading them), so a batch of several sequences costs little more than one: measured 93 ms a step
-for one sequence, 142-170 ms for four (`bench/model_speed.py`, "side by side"). And llama.cpp's KV cache holds
+bound by reading them), so a batch of several sequences costs little more than one: one sequence 10.2
+tokens/s, four side by side 22.2 tokens/s in all (`bench/model_speed.py`). And llama.cpp's KV cache holds
 many sequences, so each recent prompt stays cached under its own sequence id; a new prompt copies the longest
 matching prefix (copies share cells, nothing is duplicated) and pays only for its new tail, even when calls
 alternate between a summary prompt and a translation prompt.
@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import ModelError
+from .base import budgets as per_prompt
 
-# Sequences decoded side by side: four measured fastest per token on 2 cores (a 4-row batch beat 3 rows).
+# Sequences decoded side by side (a summary has at most 3 sentences; `translate --lines` hands over 4).
 MAX_PARALLEL = 4
 # Guessed tokens checked per step of a lone sequence (_step_with_draft): 3 guesses + the token = a batch of 4.
 DRAFT_TOKENS = 3
@@ -94,7 +95,7 @@ class BatchDecoder:
                  temperature: float = 0.0, seed: int = 0) -> list[Output]:
         """One Output per prompt, in order; at most MAX_PARALLEL are decoded side by side at a time.
         max_tokens: one budget for all, or one per prompt."""
-        budgets = list(max_tokens) if isinstance(max_tokens, (list, tuple)) else [max_tokens] * len(prompts)
+        budgets = per_prompt(max_tokens, len(prompts))
         for p, budget in zip(prompts, budgets):
             if not p:
                 raise ModelError("empty prompt")
@@ -189,8 +190,8 @@ class BatchDecoder:
                          stop: list[str]) -> int | None:
         """One greedy step of a lone sequence, with prompt-lookup drafting: when the last tokens occurred
         before (a summary copies phrases of its article), the tokens that followed them are decoded in the
-        same batch and kept as far as the model agrees. A 4-token batch costs ~1.5 single steps here, and
-        the result is what plain greedy decoding gives. Returns the next token, None when out finished."""
+        same batch and kept as far as the model agrees: the result is what plain greedy decoding gives, in
+        less time (`bench/summaries.py` against `--no-draft`). Returns the next token, None when out finished."""
         position = len(self._slots[seq].tokens)
         # No guesses past the budget or the context: they could never be kept.
         draft = _draft(prompt + out.tokens)[:max(0, min(budget - len(out.tokens), self.n_ctx - position - 1))]

@@ -80,19 +80,20 @@ class LlamaCppChat:
         """Keep the KV cache of these opening messages (a prompt's fixed part), across processes too."""
         if self._decoder is None or not messages:
             return
-        rendered = self._opening_template(messages=messages)
-        tokens = self._llm.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
-        self._decoder.remember(tokens)
+        self._decoder.remember(self._tokens(self._opening_template(messages=messages)))
 
     def count_tokens(self, text: str) -> int:
         """Tokens in text (no chat template), to budget prompts against n_ctx."""
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
+    def _tokens(self, rendered) -> list[int]:
+        """Tokens of a rendered chat template, as create_chat_completion tokenizes it."""
+        return self._llm.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
+
     def _prompt_tokens(self, messages: list[dict[str, str]]) -> tuple[list[int], list[str]]:
         rendered = self._template(messages=messages)
-        tokens = self._llm.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
         stop = rendered.stop if isinstance(rendered.stop, list) else [rendered.stop] if rendered.stop else []
-        return tokens, stop
+        return self._tokens(rendered), stop
 
     def chat(self, messages: list[dict[str, str]], *, max_tokens: int = 256, temperature: float = 0.0,
              stop: list[str] | None = None, seed: int = 0) -> Generation:
