@@ -35,8 +35,13 @@ os.environ["NEWSUM_NO_LLM_CACHE"] = "1"  # measure generation, not the on-disk c
 from conftest import LocalServer  # noqa: E402
 from digest_site import DigestSite  # noqa: E402
 
-from summarizer import clean, digest, fetch, models, pipeline, summarize  # noqa: E402
-from summarizer.store import Store  # noqa: E402
+from summarizer import models, pipeline
+from summarizer.clean import cleaner as clean  # noqa: E402
+from summarizer.cli import TerminalProgress
+from summarizer.digest import run as digest
+from summarizer.digest.store import Store  # noqa: E402
+from summarizer.fetch import source as fetch
+from summarizer.summary import write as summarize
 
 SECONDS: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
@@ -98,7 +103,7 @@ def main() -> None:
                            dry_run=False, model_spec=args.model, analyse=analyse)
             start = time.perf_counter()
             try:
-                digest.run_digest_command(**options, progress=digest.Progress(sys.stderr))
+                digest.run_from_config(**options, progress=TerminalProgress(sys.stderr))
             except KeyboardInterrupt:
                 stopped = True
             except digest.DigestError as exc:
@@ -108,7 +113,7 @@ def main() -> None:
             analyse_seconds = sum(json.loads(r["timings"])["analyse"] for r in rows)
             if not stopped:
                 second = time.perf_counter()
-                again = digest.run_digest_command(**options, progress=digest.Progress(io.StringIO()))
+                again = digest.run_from_config(**options, progress=TerminalProgress(io.StringIO()))
                 second_wall = time.perf_counter() - second
     finally:
         server.close()

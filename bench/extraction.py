@@ -50,7 +50,7 @@ def trafilatura_precision(html, url=None):
 
 
 EXTRACTORS = {
-    "newsum": "summarizer.clean:extract_text",
+    "newsum": "summarizer.clean.cleaner:extract_text",
     "trafilatura (defaults)": "extraction:trafilatura_default",
     "trafilatura (no comments)": "extraction:trafilatura_no_comments",
     "trafilatura (favor_precision, no comments)": "extraction:trafilatura_precision",
@@ -91,7 +91,7 @@ def speeds(scorer, set_name: str, rounds: int, names: list[str]) -> dict[str, fl
     timing one whole run after another does not. As in the scorer, only the extraction call is
     timed. Each round starts newsum's class/id cache cold.
     """
-    from summarizer import clean
+    from summarizer.clean import cleaner as clean
 
     html_dir, gt = SETS[set_name]
     truth = scorer.load_truth(gt)
@@ -119,7 +119,7 @@ def speeds(scorer, set_name: str, rounds: int, names: list[str]) -> dict[str, fl
 
 def metadata_check(scorer) -> str:
     """finance-dev also labels title, author, date and language: how many does clean_html get right?"""
-    from summarizer import clean
+    from summarizer.clean import cleaner as clean
 
     html_dir, gt = SETS["finance-dev"]
     labels = json.loads(gt.read_text("utf-8"))

@@ -88,10 +88,10 @@ def main() -> int:
         from summarizer.models import llama_batch
 
         llama_batch.DRAFT_TOKENS = 0
+    from summarizer.clean.language import detect
     from summarizer.models import load_model
     from summarizer.pipeline import load_article
-    from summarizer.langid import detect
-    from summarizer.summarize import OTHER_LANGUAGE, summarize
+    from summarizer.summary.write import OTHER_LANGUAGE, summarize
 
     pages = args.pages or sorted((REPO / "samples").glob("*.html")) + sorted(FINANCE_DEV.glob("*.html"))
     started = time.perf_counter()

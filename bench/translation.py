@@ -60,8 +60,8 @@ def main() -> int:
 
     sys.path.insert(0, str(REPO))
     from summarizer.models import load_model
-    from summarizer import translate
-    from summarizer.translate import STREAM_BATCH, translate_texts
+    from summarizer.summary import translate
+    from summarizer.summary.translate import STREAM_BATCH, translate_texts
 
     if args.retrieved is not None:
         for version in list(translate.RETRIEVED_PER_PROMPT):

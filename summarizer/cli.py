@@ -1,18 +1,23 @@
-"""The newsum command line. Thin: parse options, call the stage modules, render, map errors to exit codes."""
+"""The newsum command line. Thin: parse options, call the pipeline, render, map errors to exit codes.
+
+The only module that prints: stages return values, and report progress through the Progress object
+the digest command passes them.
+"""
 
 from __future__ import annotations
 
 import sys
 import traceback
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 import typer
 from typer.core import TyperGroup
 
-from . import __version__
-from .errors import NewsumError
+from summarizer.errors import NewsumError
+from summarizer.version import __version__
 
 READ_HELP = """Summarize one financial article in English and Danish, with its tickers and claims.
 
@@ -110,16 +115,16 @@ def read_cmd(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     def run() -> None:
-        from . import pipeline, render
+        from summarizer import pipeline, render
 
         article = pipeline.load_article(source, max_bytes=max_bytes, cache=cache)
         if clean_only:
-            from .article import Report
+            from summarizer.values import Report
 
             report = Report(article=article)
         else:
-            from .config import load_config
-            from .models import load_model
+            from summarizer.models import load_model
+            from summarizer.settings import load_config
 
             loaded = load_model(model, config=load_config(config))
             report = pipeline.analyse(article, model=loaded, length=length.value, llm_extract=llm_extract)
@@ -146,9 +151,20 @@ def translate_cmd(
     """
 
     def run() -> None:
-        from . import translate
+        from summarizer import pipeline
+        from summarizer.models import load_model
+        from summarizer.settings import load_config
 
-        translate.run_translate_command(source, to=to, lines=lines, model_spec=model, config_path=config)
+        target = pipeline.target_language(to)
+        units = pipeline.translation_units(source, lines=lines)
+        loaded = load_model(model, config=load_config(config))
+        label, separator = ("line", "\n") if lines else ("paragraph", "\n\n")
+        for i, t in enumerate(pipeline.translate_units(units, loaded, to=target), 1):
+            sys.stdout.write(t.text.replace("\n", " ") if lines else t.text)
+            sys.stdout.write(separator if i < len(units) else "\n")
+            sys.stdout.flush()
+            for issue in t.issues:
+                typer.echo(f"newsum: warning: {label} {i}: {issue} (check this translation)", err=True)
 
     guarded(debug, run)
 
@@ -161,7 +177,7 @@ def models_cmd(
     """List the models newsum can use, where they are, and which is the default."""
 
     def run() -> None:
-        from .models import describe_models
+        from summarizer.models import describe_models
 
         typer.echo(describe_models(config_path=config))
 
@@ -187,14 +203,65 @@ def digest_cmd(
     """
 
     def run() -> None:
-        from . import digest
+        from summarizer.digest import run_from_config
 
-        digest.run_digest_command(
+        outcome = run_from_config(
             config_path=config, since=since, out=out, formats=formats, group_by=group_by,
-            dry_run=dry_run, model_spec=model,
+            dry_run=dry_run, model_spec=model, progress=TerminalProgress(), list_new=_list_entry,
         )
+        return outcome
 
     guarded(debug, run)
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema (draft 2020-12) of `newsum SOURCE --format json` and the digest's results."""
+    import json
+
+    from summarizer.schema import report_schema
+
+    typer.echo(json.dumps(report_schema(), indent=2, ensure_ascii=False))
+
+
+def _list_entry(entry) -> None:
+    """One line of `newsum digest --dry-run`: what would be processed."""
+    typer.echo(f"{entry.source}\t{entry.published or '-'}\t{entry.title or '(untitled)'}\t{entry.url or ''}")
+
+
+class TerminalProgress:
+    """A rich progress bar on a terminal; plain log lines (for cron's mail or a log file) otherwise."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.bar = None
+        if self.stream.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+            from rich.progress import Progress as RichProgress
+
+            self.bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                    console=Console(file=self.stream), transient=True)
+
+    def log(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.console.print(message, markup=False, highlight=False)
+        else:
+            typer.echo(f"newsum digest: {message}", file=self.stream)
+
+    @contextmanager
+    def articles(self, total: int) -> Iterator[Callable[[str], None]]:
+        if self.bar is None:
+            yield self.log
+            return
+        with self.bar:
+            task = self.bar.add_task("articles", total=total)
+
+            def step(message: str) -> None:
+                self.log(message)
+                self.bar.advance(task)
+
+            yield step
 
 
 def main() -> None:

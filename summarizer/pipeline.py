@@ -1,25 +1,34 @@
-"""The single-article pipeline: fetch -> clean -> (summary, tickers, claims) -> Report.
+"""The only place stages are chained: fetch -> clean -> facts -> summary -> Report.
 
-The CLI and the digest both call these two functions, so a page is treated the same either way.
+The CLI, the digest and the public API (summarizer/__init__.py) all call these functions, so a page is
+treated the same whichever way it comes in. Stages are imported where they are first needed: a bad
+source fails fast, before the extractor or a model is loaded.
 """
 
 from __future__ import annotations
 
-from .article import Article, Fetched, Report
-from .errors import NoArticleError
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from summarizer.errors import ModelError, NoArticleError, UsageError
+from summarizer.models.base import Model
+from summarizer.values import Article, Report
+
+LANGUAGES = ("da", "en")
+TRANSLATE_BATCH = 4  # units translated per model call: what the model decodes side by side
 
 
 def load_article(source: str, *, max_bytes: int | None = None, cache: bool = False) -> Article:
     """Read SOURCE (URL, file path or "-") and return the cleaned article, or raise a NewsumError."""
-    from . import fetch
+    from summarizer.fetch import read_source
 
-    kwargs = {}
-    if max_bytes is not None:
-        kwargs["max_bytes"] = max_bytes
-    fetched: Fetched = fetch.read_source(source, use_cache=cache, **kwargs)
-    from . import clean  # imported after the fetch: a bad source fails fast, without loading the extractor
+    kwargs = {} if max_bytes is None else {"max_bytes": max_bytes}
+    page = read_source(source, use_cache=cache, **kwargs)
+    from summarizer.clean import clean
 
-    article = clean.clean(fetched)
+    article = clean(page)
     if not article.paragraphs:
         raise NoArticleError(f"no article text found in {source}")
     return article
@@ -28,22 +37,74 @@ def load_article(source: str, *, max_bytes: int | None = None, cache: bool = Fal
 def analyse(
     article: Article,
     *,
-    model=None,
+    model: Model | None = None,
     summarize: bool = True,
     length: str = "short",
     llm_extract: bool = False,
 ) -> Report:
     """Tickers and claims always (cheap, no model); the bilingual summary when asked (needs a model)."""
-    from . import claims as claims_mod
-    from . import tickers as tickers_mod
+    from summarizer.facts import find_facts
 
-    report = Report(article=article)
-    report.tickers = tickers_mod.find_tickers(article.text)
-    report.claims = claims_mod.find_claims(article.text, tickers=report.tickers)
+    facts = find_facts(article.text)
+    report = Report(article=article, tickers=facts.tickers, claims=facts.claims)
     if llm_extract and model is not None:
-        claims_mod.add_model_claims(report, model)
-    if summarize:
-        from . import summarize as summarize_mod
+        if not model.can_chat:
+            raise ModelError(f"--llm-extract needs a chat model; {model.name!r} only translates")
+        from summarizer.facts.model_claims import with_model_claims
 
-        report.summary = summarize_mod.summarize(article, model, length=length)
+        report.claims = with_model_claims(article.text, report.claims, model)
+    if summarize:
+        from summarizer.summary import summarize as write_summary
+
+        report.summary = write_summary(article, model, facts=facts, length=length)
     return report
+
+
+# ------------------------------------------------------------------------------ newsum translate
+
+
+def translation_units(source: str, *, lines: bool) -> list[str]:
+    """What `newsum translate` translates: each line (--lines), else each paragraph of a plain text, else
+    the title and paragraphs of the cleaned page."""
+    plain = _read_plain(source)
+    if lines:
+        if plain is None:
+            raise UsageError("--lines needs plain text: a .txt file or - for stdin")
+        return plain.splitlines()
+    if plain is not None:
+        return [p.strip() for p in re.split(r"\n\s*\n", plain) if p.strip()]
+    article = load_article(source)
+    return ([article.title] if article.title else []) + list(article.paragraphs)
+
+
+def translate_units(units: list[str], model: Model, *, to: str) -> Iterator:
+    """Translations of units into `to`, in order, a few at a time (long articles show progress, and a
+    pipe gets each line soon). Yields summary.Translation values, each checked against its source."""
+    from summarizer.summary import translate_texts
+
+    to = target_language(to)
+    source_language = "da" if to == "en" else "en"
+    for start in range(0, len(units), TRANSLATE_BATCH):
+        yield from translate_texts(units[start:start + TRANSLATE_BATCH], model, source_language, to)
+
+
+def target_language(to: str | None) -> str:
+    to = (to or "").lower()
+    if to not in LANGUAGES:
+        raise UsageError(f"--to must be da or en, not {to!r}")
+    return to
+
+
+def _read_plain(source: str) -> str | None:
+    """Text of stdin or a .txt file; None when SOURCE is a page to clean first."""
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    if path.suffix.lower() == ".txt" and not re.match(r"^[a-z]+://", source):
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UsageError(f"no such file: {source}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read {source} as UTF-8 text: {exc}") from None
+    return None

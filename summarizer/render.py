@@ -8,8 +8,10 @@ from __future__ import annotations
 import html
 import json
 
-from .article import Report
-from .tickers import unique_symbols  # report.tickers has every mention; show one line per symbol
+from summarizer.facts.tickers import (
+    unique_symbols,  # report.tickers has every mention; show one line per symbol
+)
+from summarizer.values import Report
 
 
 def render(report: Report, fmt: str) -> str:

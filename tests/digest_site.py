@@ -227,7 +227,7 @@ FAKE_TICKERS = {"Novo Nordisk": ("NOVO-B.CO", "Novo Nordisk"), "Russell 2000": (
 
 def fake_analyse(article, calls_log: Path | None = None, seconds: float = 0.0):
     """A Report with a made-up bilingual summary, dictionary tickers and numeric claims."""
-    from summarizer.article import Claim, Report, Summary, TickerHit
+    from summarizer.values import Claim, Report, Summary, TickerHit
 
     if calls_log is not None:
         with calls_log.open("a", encoding="utf-8") as fh:
@@ -251,12 +251,12 @@ def fake_analyse(article, calls_log: Path | None = None, seconds: float = 0.0):
 
 def _main(argv: list[str]) -> int:
     """Run `newsum digest --config CONFIG` with the fake analyser, slowed to SECONDS per article."""
-    from summarizer import digest
+    from summarizer.digest import run as digest
     from summarizer.errors import NewsumError
 
     config, calls_log, seconds = Path(argv[0]), Path(argv[1]), float(argv[2])
     try:
-        digest.run_digest_command(config_path=config, since=None, out=None, formats=None, group_by=None,
+        digest.run_from_config(config_path=config, since=None, out=None, formats=None, group_by=None,
                                   dry_run=False, model_spec=None,
                                   analyse=lambda a: fake_analyse(a, calls_log, seconds))
     except NewsumError as exc:

@@ -1,16 +1,17 @@
-"""summarizer.claims: sentence splitting, claim selection, numbers, subject, attribution, model pass."""
+"""summarizer.facts.claims: sentence splitting, claim selection, numbers, subject, attribution, model pass."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 import pytest
-
 from conftest import REPO, SHARED
-from summarizer.article import Article, Report
-from summarizer.claims import add_model_claims, find_claims, split_sentences
-from summarizer.models.base import Generation
+
+from summarizer.facts.claims import find_claims
+from summarizer.facts.model_claims import with_model_claims
+from summarizer.models.fake import FakeModel
+from summarizer.text import split_sentences
+from summarizer.values import Article, Report
 
 OEU = SHARED / "seed" / "oeu-zerohedge-smallcap.txt"
 FINANCE_DEV = SHARED / "bench" / "finance-dev" / "ground-truth.json"
@@ -191,20 +192,6 @@ def test_labelled_set_shape():
 # ---------------------------------------------------------------- --llm-extract
 
 
-@dataclass
-class QueuedModel:
-    """A fake ChatModel returning queued replies (like simonw/llm's MockModel)."""
-
-    replies: list[str]
-    name: str = "queued"
-    kind: str = "chat"
-    calls: list = field(default_factory=list)
-
-    def chat(self, messages, *, max_tokens=256, temperature=0.0, stop=None, seed=0):
-        self.calls.append(messages)
-        return Generation(text=self.replies.pop(0), prompt_tokens=0, completion_tokens=0, seconds=0.0)
-
-
 def test_model_claims_are_kept_only_when_verbatim_and_grounded():
     article = Article(paragraphs=[
         "Vestas fik ordrer for 4.573 MW i kvartalet. Det var en god dag for vindmøllerne, som steg kraftigt.",
@@ -212,13 +199,13 @@ def test_model_claims_are_kept_only_when_verbatim_and_grounded():
     ])
     report = Report(article=article, claims=find_claims(article.text))
     before = [c.text for c in report.claims]
-    model = QueuedModel([
+    model = FakeModel([
         "- Det var en god dag for vindmøllerne, som steg kraftigt.\n"  # verbatim but no figure
         "- Vestas fik ordrer for 5.000 MW i kvartalet.\n"  # not verbatim (invented figure)
         "- Ordrebeholdningen er den største nogensinde.\n"  # verbatim, no figure
         "- Vestas fik ordrer for 4.573 MW i kvartalet.\n"  # already found
     ])
-    add_model_claims(report, model)
+    report.claims = with_model_claims(article.text, report.claims, model)
     assert len(model.calls) == 1
     assert [c.text for c in report.claims] == before == ["Vestas fik ordrer for 4.573 MW i kvartalet."]
 
@@ -226,7 +213,7 @@ def test_model_claims_are_kept_only_when_verbatim_and_grounded():
 def test_model_claim_with_grounded_figure_is_added():
     article = Article(paragraphs=["Han nævnte i går omkring 12 nye butikker i alt."])
     report = Report(article=article, claims=[])
-    add_model_claims(report, QueuedModel(["Han nævnte i går omkring 12 nye butikker i alt."]))
+    report.claims = with_model_claims(article.text, report.claims, FakeModel(["Han nævnte i går omkring 12 nye butikker i alt."]))
     sentence = "Han nævnte i går omkring 12 nye butikker i alt."
     assert [(c.text, c.start, c.end) for c in report.claims] == [(sentence, 0, len(sentence))]
 

@@ -15,22 +15,23 @@ import sys
 import pytest
 from conftest import REPO, SAMPLES
 
-from summarizer import clean
-from summarizer.article import Fetched, Report
+from summarizer.clean import cleaner as clean
+from summarizer.clean import line_rules, metadata
 from summarizer.errors import NoArticleError
+from summarizer.values import Page, Report
 
 SEED = SAMPLES / "oeu-zerohedge-smallcap.txt"
 PAGES = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".html", ".htm", ".txt"))
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.I)
 
 
-def fetched_for(path) -> Fetched:
+def fetched_for(path) -> Page:
     """What fetch gives for a local file: text decoded by the page's declared charset."""
     data = path.read_bytes()
     m = _META_CHARSET.search(data[:4096])
     encoding = m.group(1).decode() if m else "utf-8"
     content_type = "text/plain" if path.suffix == ".txt" else "text/html"
-    return Fetched(source=str(path), url=None, text=data.decode(encoding), content_type=content_type, encoding=encoding)
+    return Page(source=str(path), url=None, text=data.decode(encoding), content_type=content_type, encoding=encoding)
 
 
 def golden_for(page):
@@ -140,8 +141,8 @@ def test_paywall_prompt_in_plain_text_cuts_the_rest():
 
 
 def test_paywall_phrase_inside_a_body_sentence_is_not_a_prompt():
-    assert clean.is_paywall_prompt("Vil du læse videre? Log ind for at læse hele artiklen.")
-    assert not clean.is_paywall_prompt(
+    assert line_rules.is_paywall_prompt("Vil du læse videre? Log ind for at læse hele artiklen.")
+    assert not line_rules.is_paywall_prompt(
         "Investors who want a clear view of the cycle have had enough reasons to keep reading the bond market this year."
     )
 
@@ -178,7 +179,7 @@ def test_free_article_is_not_flagged():
      ("KILDE: Ritzau Finans", "Ritzau Finans"), ("Via: Financial Times", "Financial Times")],
 )
 def test_source_lines_become_attribution(line, name):
-    assert clean.attribution_of(line) == name
+    assert line_rules.attribution_of(line) == name
 
 
 @pytest.mark.parametrize(
@@ -187,7 +188,7 @@ def test_source_lines_become_attribution(line, name):
      "Fra og med i dag", "Source: 1"],
 )
 def test_sentences_are_not_attribution(line):
-    assert clean.attribution_of(line) is None
+    assert line_rules.attribution_of(line) is None
 
 
 def test_source_line_leaves_the_text_in_html():
@@ -209,13 +210,13 @@ def test_source_line_leaves_the_text_in_html():
      ("Opdateret 31/12 2024", None), ("30. februar 2024", None), ("ingen dato her", None)],
 )
 def test_dates_are_parsed_generally(text, iso):
-    assert clean.parse_date(text) == iso
+    assert metadata.parse_date(text) == iso
 
 
 def test_date_line_is_a_date_and_little_else():
-    assert clean.is_date_line("tirsdag 14. marts 2017 kl. 10:14")
-    assert clean.is_date_line("Published March 20, 2024 at 4:31 p.m. ET")
-    assert not clean.is_date_line("Aktien steg 14. marts 2017 efter et stærkt regnskab fra selskabet")
+    assert metadata.is_date_line("tirsdag 14. marts 2017 kl. 10:14")
+    assert metadata.is_date_line("Published March 20, 2024 at 4:31 p.m. ET")
+    assert not metadata.is_date_line("Aktien steg 14. marts 2017 efter et stærkt regnskab fra selskabet")
 
 
 @pytest.mark.parametrize(
@@ -224,13 +225,13 @@ def test_date_line_is_a_date_and_little_else():
      ("US: Small cap aktier underperformer markant S&P 500", None), ("Udløber snart", None), ("Region Hovedstaden 2024", None)],
 )
 def test_bylines(line, name):
-    assert clean.author_of(line) == name
+    assert metadata.author_of(line) == name
 
 
 def test_author_from_metadata_is_tidied():
     page = "<meta name='author' content='Morten W Langer'> ... Af Morten W. Langer"
-    assert clean.tidy_author("Af Mette Kruse Holm Torsdag den 9. januar", "") == "Mette Kruse Holm"
-    assert clean.tidy_author("Morten W Langer", page) == "Morten W. Langer"
+    assert metadata.tidy_author("Af Mette Kruse Holm Torsdag den 9. januar", "") == "Mette Kruse Holm"
+    assert metadata.tidy_author("Morten W Langer", page) == "Morten W. Langer"
 
 
 # ---------------------------------------------------------------- line rules
@@ -259,7 +260,7 @@ def test_injected_title_case_headline_between_paragraphs_is_removed():
      "218 Comments", "Kommentarer (3)", "Log ud Log ind", "Share Copy link", "Foto: Henrik Lyng/Ritzau Scanpix", "© 2024 Market Ledger Media LLC."],
 )
 def test_furniture_lines_are_boilerplate(line):
-    assert clean.is_boilerplate(line)
+    assert line_rules.is_boilerplate(line)
 
 
 @pytest.mark.parametrize(
@@ -269,7 +270,7 @@ def test_furniture_lines_are_boilerplate(line):
      "Tilbagekøb sat på pause", "Aktien steg 4,2 pct. til 153,45 kr."],
 )
 def test_body_lines_are_not_boilerplate(line):
-    assert not clean.is_boilerplate(line)
+    assert not line_rules.is_boilerplate(line)
 
 
 def test_html_furniture_is_pruned_by_class_and_label():
@@ -313,7 +314,7 @@ def test_page_of_chrome_only_raises_no_article():
         "<footer>© Eksempel Medier 2024</footer></body></html>"
     )
     with pytest.raises(NoArticleError):
-        clean.clean(Fetched(source="x.html", url=None, text=page, content_type="text/html"))
+        clean.clean(Page(source="x.html", url=None, text=page, content_type="text/html"))
 
 
 def test_text_of_chrome_only_raises_no_article():
@@ -328,7 +329,7 @@ def test_feed_content_html_fragment_is_cleaned():
         "<p>Novo Nordisk hæver forventningerne til året efter et stærkt kvartal med høj vækst i salget af Wegovy.</p>"
         "<p><strong>Læs også:</strong> <a href='/x'>Lilly presser prisen</a></p>"
     )
-    article = clean.clean(Fetched(source="feed", url="https://example.dk/a", text=fragment, content_type="text/html"))
+    article = clean.clean(Page(source="feed", url="https://example.dk/a", text=fragment, content_type="text/html"))
     assert article.paragraphs == [
         "Novo Nordisk hæver forventningerne til året efter et stærkt kvartal med høj vækst i salget af Wegovy."
     ]
@@ -340,7 +341,7 @@ def test_plain_feed_text_without_header_is_all_body():
         "Vestas har vundet en ordre på 1.200 MW i Tyskland, oplyser selskabet i en meddelelse fredag morgen.\n\n"
         "Ordren omfatter levering, installation og en serviceaftale på 20 år, og leveringen begynder i 2026.\n"
     )
-    article = clean.clean(Fetched(source="feed", url=None, text=text, content_type="text/plain"))
+    article = clean.clean(Page(source="feed", url=None, text=text, content_type="text/plain"))
     assert len(article.paragraphs) == 2 and article.title is None and article.language == "da"
 
 

@@ -14,9 +14,9 @@ import sys
 from dataclasses import dataclass
 
 import pytest
+from conftest import REPO, Reply
 from typer.testing import CliRunner
 
-from conftest import REPO, Reply
 from summarizer.cli import app
 
 

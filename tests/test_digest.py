@@ -15,19 +15,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, Reply
 from digest_site import OEU_CHROME, DigestSite, fake_analyse
-from summarizer import digest
+
+from summarizer.cli import TerminalProgress
+from summarizer.digest import run as digest
+from summarizer.digest.store import Store
 from summarizer.errors import DigestError
-from summarizer.store import Store
 
 
 def run(config: Path, **kw) -> digest.Outcome:
     """One digest run in this process, logging to a buffer (as under cron: no terminal)."""
     options = dict(config_path=config, since=None, out=None, formats=None, group_by=None, dry_run=False,
-                   model_spec=None, analyse=fake_analyse, progress=digest.Progress(io.StringIO()))
-    return digest.run_digest_command(**{**options, **kw})
+                   model_spec=None, analyse=fake_analyse, progress=TerminalProgress(io.StringIO()))
+    return digest.run_from_config(**{**options, **kw})
 
 
 def documents(out: Path, ext: str) -> list[Path]:
@@ -276,7 +277,7 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise():
             return True
 
     for stream in (io.StringIO(), Terminal()):
-        progress = digest.Progress(stream)
+        progress = TerminalProgress(stream)
         with progress.articles(2) as step:
             step("done: first")
             step("done: second")

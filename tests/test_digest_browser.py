@@ -13,11 +13,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, Reply
 from digest_site import DigestSite, fake_analyse
-from summarizer import digest
-from summarizer.digest_render import render_html
+
+from summarizer.cli import TerminalProgress
+from summarizer.digest import run as digest
+from summarizer.digest.render import render_html
 
 pytestmark = pytest.mark.browser
 
@@ -54,9 +55,9 @@ def hostile_digest(http_server, tmp_path) -> Path:
     site.add_item("a", "hostile", HOSTILE_TITLE, body, datetime.now(timezone.utc))
     site.publish("a")
     config = site.write_config(tmp_path / "config.toml")
-    outcome = digest.run_digest_command(config_path=config, since=None, out=None, formats="html,md",
+    outcome = digest.run_from_config(config_path=config, since=None, out=None, formats="html,md",
                                         group_by=None, dry_run=False, model_spec=None, analyse=fake_analyse,
-                                        progress=digest.Progress(io.StringIO()))
+                                        progress=TerminalProgress(io.StringIO()))
     (page,) = [p for p in outcome.documents if p.suffix == ".html"]
     return page
 

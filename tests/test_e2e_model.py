@@ -10,10 +10,10 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import SAMPLES, SHARED
-from summarizer.article import Article
-from summarizer.grounding import check
+
+from summarizer.summary.check import check
+from summarizer.values import Article
 
 pytestmark = pytest.mark.model
 
@@ -42,7 +42,7 @@ def oeu_article() -> Article:
 
 def _is_danish(text: str) -> bool:
     try:
-        from summarizer.langid import detect
+        from summarizer.clean.language import detect
     except ImportError:
         from langdetect import DetectorFactory, detect
 
@@ -52,7 +52,7 @@ def _is_danish(text: str) -> bool:
 
 def test_oeu_sample_bilingual_summary(model):
     article = oeu_article()
-    from summarizer.summarize import summarize
+    from summarizer.summary.write import summarize
 
     s = summarize(article, model)
     assert s.en.strip() and s.da.strip(), s

@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import Reply
+
+from summarizer.digest.feeds import (
+    Entry,
+    Source,
+    load_opml,
+    parse_feed,
+    parse_source,
+    read_feed,
+    select_entries,
+)
 from summarizer.errors import UsageError
-from summarizer.feeds import Entry, Source, load_opml, parse_feed, parse_source, read_feed, select_entries
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Wire</title><link>https://wire.example/</link>

@@ -13,10 +13,11 @@ from email.utils import formatdate
 
 import brotli
 import pytest
-
 from conftest import Reply
-from summarizer import __version__, fetch
+
 from summarizer.errors import FetchError, NoArticleError, UsageError
+from summarizer import fetch
+from summarizer.version import __version__
 
 DANISH = "Nationalbanken hævede renten. “Det er for tidligt”, siger økonom Søren Ørsted fra Århus; €5 mia."
 PAGE = f"<!doctype html><html><head><title>Renten</title></head><body><p>{DANISH}</p></body></html>"
@@ -281,8 +282,8 @@ def test_windows_1252_page_with_only_a_meta_charset(http_server):
 
 
 def test_meta_http_equiv_charset(http_server):
-    body = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
-            f"</head><body><p>Blåbærgrød på Ærø</p></body></html>")
+    body = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+            "</head><body><p>Blåbærgrød på Ærø</p></body></html>")
     url = http_server.route("/equiv", html_reply(body.encode("latin-1"), charset=None))
     assert "Blåbærgrød på Ærø" in fetch.read_source(url).text
 

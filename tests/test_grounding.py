@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.article import Article
-from summarizer.grounding import check, names, strip_residue
-from summarizer.models.base import Generation
-from summarizer.summarize import summarize
+from summarizer.models.fake import FakeModel
+from summarizer.summary.check import check, names, strip_residue
+from summarizer.summary.write import summarize
+from summarizer.values import Article
 
 ARTICLE_EN = (
     "Small caps lag the S&P 500\n\n"
@@ -21,23 +21,6 @@ ARTICLE_DA = (
     "Aktien i Novo Nordisk steg 4,2 pct. tirsdag, efter at selskabet opjusterede forventningerne. "
     "Omsætningen blev på 1.234,5 mia. kr. i 2023, og indtjeningen pr. aktie steg med 0,5 procentpoint."
 )
-
-
-class FakeChat:
-    """A chat model with queued responses; records every call (plumbing tests, no real model)."""
-
-    kind = "chat"
-
-    def __init__(self, responses: list[str], name: str = "fake-chat") -> None:
-        self.responses = list(responses)
-        self.name = name
-        self.calls: list[list[dict]] = []
-
-    def chat(self, messages, *, max_tokens=256, temperature=0.0, stop=None, seed=0) -> Generation:
-        self.calls.append(messages)
-        if not self.responses:
-            raise AssertionError("FakeChat ran out of queued responses")
-        return Generation(self.responses.pop(0), 10, 10, 0.01)
 
 
 def en_article() -> Article:
@@ -122,17 +105,17 @@ GOOD_DA = "Russell 2000 er faldet 6,8 pct., mens S&P 500 kun er faldet 2,1 pct."
 
 
 def test_grounded_summary_first_try():
-    model = FakeChat(["Here is the summary: The Russell 2000 has dropped 6.8% while the S&P 500 is down 2.1%.", GOOD_DA])
+    model = FakeModel(["Here is the summary: The Russell 2000 has dropped 6.8% while the S&P 500 is down 2.1%.", GOOD_DA])
     s = summarize(en_article(), model)
     assert s.grounded and s.grounding_issues == []
     assert s.en == "The Russell 2000 has dropped 6.8% while the S&P 500 is down 2.1%."
-    assert s.da == GOOD_DA and s.source_language == "en" and s.model == "fake-chat"
+    assert s.da == GOOD_DA and s.source_language == "en" and s.model == "fake"
     assert len(model.calls) == 2 and "summary_en" in s.timings
 
 
 def test_ungrounded_twice_falls_back_to_selected_sentences_and_says_why():
     bad = "The Russell 2000 crashed 35% on Friday, Goldman Sachs said."
-    model = FakeChat([bad, bad] + [GOOD_DA] * 3)  # the key sentences are translated one by one
+    model = FakeModel([bad, bad] + [GOOD_DA] * 3)  # the key sentences are translated one by one
     s = summarize(en_article(), model)
     assert s.grounded is False
     joined = " | ".join(s.grounding_issues)
@@ -145,7 +128,7 @@ def test_ungrounded_twice_falls_back_to_selected_sentences_and_says_why():
 
 
 def test_strict_retry_that_succeeds_is_grounded():
-    model = FakeChat(["The index fell 35%.", "The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 6,8 pct."])
+    model = FakeModel(["The index fell 35%.", "The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 6,8 pct."])
     s = summarize(en_article(), model)
     assert s.grounded and s.en == "The Russell 2000 has dropped 6.8%." and "summary_en_retry" in s.timings
 
@@ -153,7 +136,7 @@ def test_strict_retry_that_succeeds_is_grounded():
 def test_translation_that_fails_every_attempt_is_shown_untranslated_with_a_note():
     # The summary translated (and retried), then the (3) key sentences translated one by one (and retried):
     # every translation invents.
-    model = FakeChat(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 9 pct.", "Russell 2000 er faldet 9 pct."]
+    model = FakeModel(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 9 pct.", "Russell 2000 er faldet 9 pct."]
                      + ["Indekset steg 99 pct."] * 6)
     s = summarize(en_article(), model)
     assert not s.grounded and len(model.calls) == 9
@@ -164,7 +147,7 @@ def test_translation_that_fails_every_attempt_is_shown_untranslated_with_a_note(
 
 def test_a_danish_block_written_in_english_fails_the_check_and_is_translated_instead():
     # The small model sometimes answers "write it in Danish" in English (seen on the ØU sample).
-    model = FakeChat(["The Russell 2000 has dropped 6.8%.", "The Russell 2000 index has fallen 6.8% since March.",
+    model = FakeModel(["The Russell 2000 has dropped 6.8%.", "The Russell 2000 index has fallen 6.8% since March.",
                       "Russell 2000 er faldet 6,8 pct."])
     s = summarize(en_article(), model, other_language="direct")
     assert s.da == "Russell 2000 er faldet 6,8 pct." and s.grounded
@@ -173,30 +156,30 @@ def test_a_danish_block_written_in_english_fails_the_check_and_is_translated_ins
 
 
 def test_rerun_is_served_from_the_cache():
-    model = FakeChat(["The Russell 2000 has dropped 6.8% while the S&P 500 is down 2.1%.", GOOD_DA])
+    model = FakeModel(["The Russell 2000 has dropped 6.8% while the S&P 500 is down 2.1%.", GOOD_DA])
     first = summarize(en_article(), model)
     second = summarize(en_article(), model)  # the queue is empty: any model call would fail
     assert (second.en, second.da, second.grounded) == (first.en, first.da, first.grounded)
     assert len(model.calls) == 2
-    other = FakeChat(["The Russell 2000 has dropped 6.8%.", GOOD_DA], name="another-model")
+    other = FakeModel(["The Russell 2000 has dropped 6.8%.", GOOD_DA], name="another-model")
     assert summarize(en_article(), other).en == "The Russell 2000 has dropped 6.8%."  # keyed by model name
 
 
 def test_long_model_output_is_trimmed_to_three_sentences():
     long = " ".join(["The Russell 2000 has dropped 6.8%."] * 6)
-    model = FakeChat([long] + [GOOD_DA] * 3)
+    model = FakeModel([long] + [GOOD_DA] * 3)
     s = summarize(en_article(), model)
     assert s.en.count("6.8%") == 3 and len(model.calls) == 4  # only the 3 kept sentences are translated
 
 
 def test_known_company_at_sentence_start_is_checked_with_the_gazetteer():
-    pytest.importorskip("summarizer.tickers")
+    pytest.importorskip("summarizer.facts.tickers")
     assert any("Apple" in i for i in check("Apple fell 4%.", ARTICLE_EN))
     assert check("Novo Nordisk steg 4,2 pct.", "Novo steg 4,2 pct. tirsdag.") == []
 
 
 def test_words_tacked_onto_a_real_name_are_repaired():
-    from summarizer.grounding import repair_names
+    from summarizer.summary.check import repair_names
 
     out = "The Russell 2000 ETF lags the S&P 500 ETF, Goldman Sachs says."
     fixed = repair_names(out, ARTICLE_EN)
@@ -206,14 +189,14 @@ def test_words_tacked_onto_a_real_name_are_repaired():
 
 
 def test_repaired_model_summary_is_grounded():
-    model = FakeChat(["The Russell 2000 ETF has dropped 6.8%.", GOOD_DA])
+    model = FakeModel(["The Russell 2000 ETF has dropped 6.8%.", GOOD_DA])
     s = summarize(en_article(), model)
     assert s.grounded and s.en == "The Russell 2000 has dropped 6.8%." and len(model.calls) == 2
 
 
 def test_a_failed_translation_keeps_the_sentences_that_pass_and_says_what_it_left_out():
     summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is down 2.1%."
-    model = FakeChat([summary,
+    model = FakeModel([summary,
                       "Russell 2000 er faldet 6,8 pct. siden marts i 2016.",  # sentence 1: invents 2016
                       "S&P 500 er faldet 2,1 pct.",  # sentence 2: passes
                       "Russell 2000 er faldet 6,8 pct. siden marts 2016."])  # sentence 1 retried: invents again
@@ -227,7 +210,7 @@ def test_a_failed_translation_keeps_the_sentences_that_pass_and_says_what_it_lef
 
 def test_a_sentence_handed_back_untranslated_is_left_out_not_mixed_in():
     summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is down 2.1% this year so far."
-    model = FakeChat([summary,
+    model = FakeModel([summary,
                       "Russell 2000-indekset er faldet 6,8 pct. siden marts, viser tallene.",  # sentence 1: fine
                       "The S&P 500 is down 2.1% this year so far.",  # sentence 2: English, untranslated
                       "The S&P 500 is down 2.1% this year."])  # and again when retried
@@ -239,7 +222,7 @@ def test_a_sentence_handed_back_untranslated_is_left_out_not_mixed_in():
 
 def test_a_translation_whose_every_sentence_passes_is_grounded():
     summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is only down 2.1%."
-    model = FakeChat([summary,
+    model = FakeModel([summary,
                       "Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget.",
                       "Det brede S&P 500 er til gengæld kun faldet 2,1 pct. i år."])
     s = summarize(en_article(), model)
@@ -250,7 +233,7 @@ def test_a_translation_whose_every_sentence_passes_is_grounded():
 
 def test_a_sentence_whose_retry_passes_is_kept_and_the_translation_is_grounded():
     summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is down 2.1%."
-    model = FakeChat([summary,
+    model = FakeModel([summary,
                       "Russell 2000 er faldet 6,8 pct. siden marts i 2016.",  # sentence 1: invents 2016
                       "S&P 500 er faldet 2,1 pct.",
                       "Russell 2000 er faldet 6,8 pct. siden marts."])  # sentence 1 retried: passes

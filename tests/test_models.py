@@ -16,7 +16,13 @@ from typer.testing import CliRunner
 from summarizer.cli import app
 from summarizer.errors import ModelError
 from summarizer.models import load_model, packaged, registry
-from summarizer.models.packaged import PackagedGGUF, ensure_joined, find_parts, is_verified, joined_path
+from summarizer.models.packaged import (
+    PackagedGGUF,
+    ensure_joined,
+    find_parts,
+    is_verified,
+    joined_path,
+)
 
 PREFIX = "newsumtest_fake_part"
 

@@ -1,10 +1,15 @@
-"""summarizer.numbers: Danish and English figures, index names, ranges, dates, same_quantity."""
+"""summarizer.facts.quantities: Danish and English figures, index names, ranges, dates, same_quantity."""
 
 from __future__ import annotations
 
 import pytest
 
-from summarizer.numbers import find_quantities, guess_language, parse_number, same_quantity
+from summarizer.facts.quantities import (
+    find_quantities,
+    guess_language,
+    parse_number,
+    same_quantity,
+)
 
 
 def one(text: str, lang: str | None = None):
@@ -143,7 +148,7 @@ def test_danish_ordinals_are_not_figures():
     ("4.2%", "en", "da", "4,2 pct."),
 ])
 def test_a_quantity_is_written_the_other_languages_way(text, lang, target, expected):
-    from summarizer.numbers import written_as
+    from summarizer.facts.quantities import written_as
 
     (q,) = find_quantities(text, lang)
     assert written_as(q, target) == expected
@@ -152,7 +157,7 @@ def test_a_quantity_is_written_the_other_languages_way(text, lang, target, expec
 
 
 def test_years_and_dates_get_no_other_form():
-    from summarizer.numbers import written_as
+    from summarizer.facts.quantities import written_as
 
     assert [written_as(q, "en") for q in find_quantities("i 2022 den 3. marts", "da")] == [None] * len(
         find_quantities("i 2022 den 3. marts", "da"))

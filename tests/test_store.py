@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-
 from conftest import SHARED
-from summarizer import store as store_mod
-from summarizer.store import Store, canonical_url, containment, fingerprint
+
+from summarizer.digest import store as store_mod
+from summarizer.digest.store import Store, canonical_url, containment, fingerprint
 
 SEED = (SHARED / "seed/oeu-zerohedge-smallcap.txt").read_text(encoding="utf-8")
 # The Zerohedge article inside ØU's page: what the original site would give after cleaning.

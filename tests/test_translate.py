@@ -7,10 +7,18 @@ import sys
 
 import pytest
 
+from typer.testing import CliRunner
+
 import summarizer.models
-from summarizer import translate
-from summarizer.translate import build_messages, glossary_hint, retrieve_examples, translate_texts
-from test_grounding import FakeChat
+from summarizer.cli import app
+from summarizer.models.fake import FakeModel
+from summarizer.summary import translate
+from summarizer.summary.translate import (
+    build_messages,
+    glossary_hint,
+    retrieve_examples,
+    translate_texts,
+)
 
 DEV = None
 
@@ -57,7 +65,7 @@ def test_messages_are_system_then_examples_then_hints_then_source():
 
 
 def test_translation_is_cleaned_checked_and_cached():
-    model = FakeChat(["Translation: The share rose 4.2% on Monday.\nExtra line", "Aktien steg 4,2 pct."])
+    model = FakeModel(["Translation: The share rose 4.2% on Monday.\nExtra line", "Aktien steg 4,2 pct."])
     (t,) = translate_texts(["Aktien steg 4,2 pct. tirsdag."], model, "da", "en")
     assert t.text == "The share rose 4.2% on Monday."
     assert t.issues == ["weekday 'Monday' is not in the article"]
@@ -66,10 +74,9 @@ def test_translation_is_cleaned_checked_and_cached():
 
 
 def test_seq2seq_translators_are_called_directly():
-    from summarizer.models.base import Generation, TranslatorPair
+    from summarizer.models.base import Generation, Translator, TranslatorPair
 
-    class Fixed:
-        kind = "translator"
+    class Fixed(Translator):
 
         def __init__(self, src, tgt):
             self.name, self.source_language, self.target_language = f"fake-{src}-{tgt}", src, tgt
@@ -83,11 +90,11 @@ def test_seq2seq_translators_are_called_directly():
 
 
 def test_translate_command_lines_with_fake_model(monkeypatch, capsys):
-    model = FakeChat(["The share rose 4.2%.", "Tom is 30 years old."])
+    model = FakeModel(["The share rose 4.2%.", "Tom is 30 years old."])
     monkeypatch.setattr(summarizer.models, "load_model", lambda spec, config=None: model)
-    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO("Aktien steg 4,2 pct.\n\nTom er 31 år.\n"))
-    translate.run_translate_command("-", to="en", lines=True, model_spec=None, config_path=None)
-    out, err = capsys.readouterr()
+    result = CliRunner().invoke(app, ["translate", "-", "--to", "en", "--lines"],
+                                input="Aktien steg 4,2 pct.\n\nTom er 31 år.\n")
+    out, err = result.stdout, result.stderr
     assert out == "The share rose 4.2%.\n\nTom is 30 years old.\n"  # one output line per input line
     assert err.strip() == "newsum: warning: line 3: number '30' is not in the article (check this translation)"
 
@@ -112,7 +119,7 @@ def test_translate_command_missing_file_is_a_usage_error(tmp_path):
 
 
 def test_word_hints_name_content_words_from_the_word_list_in_text_order():
-    from summarizer.lexicon import lexicon, word_hints
+    from summarizer.summary.word_hints import lexicon, word_hints
 
     assert lexicon("en", "da")["buy"][0] == "købe" and lexicon("da", "en")["snart"][0] == "soon"
     hints = word_hints("Where can we buy it? Tom went outside to smoke.", "en", "da")
@@ -123,7 +130,7 @@ def test_word_hints_name_content_words_from_the_word_list_in_text_order():
 
 
 def test_word_hints_skip_names_that_are_also_words():
-    from summarizer.lexicon import word_hints
+    from summarizer.summary.word_hints import word_hints
 
     # Danish "tom" is "empty": the name Tom must not be hinted, neither first in a sentence nor inside one.
     assert "Tom" not in [w for w, _ in word_hints("Tom siger, at Tom er træt.", "da", "en")]
@@ -159,7 +166,7 @@ def test_the_system_message_and_fixed_examples_are_the_same_for_every_source():
 
 
 def test_word_hints_stop_at_the_limit_and_none_means_none():
-    from summarizer.lexicon import word_hints
+    from summarizer.summary.word_hints import word_hints
 
     text = "Where can we buy apples, bread, cheese, butter, milk, coffee and sugar today?"
     assert len(word_hints(text, "en", "da", max_hints=3)) == 3

@@ -1,8 +1,9 @@
 """Model loading: one call, `load_model(spec, config=...)`, for every backend.
 
-What load_model returns (check `.kind`):
-- "chat": a ChatModel (see base.py): `chat(messages, max_tokens=, temperature=, stop=, seed=) -> Generation`;
-  llama.cpp models also have `chat_many(conversations, ...)`, decoded side by side (base.chat_many).
+What load_model returns: a base.Model (`can_chat`, `chat`, `chat_many`, `count_tokens`, `remember_prefix`,
+`translator(src, tgt)`, `close`), by `.kind`:
+- "chat": `chat(messages, max_tokens=, temperature=, stop=, seed=) -> Generation`; llama.cpp decodes
+  `chat_many(conversations, ...)` side by side.
   The default (preset "qwen2.5-coder-1.5b", llama.cpp on CPU), any .gguf file, and Hugging Face causal
   chat checkpoints (transformers). Chat models summarize and can translate by prompting.
 - "translators": a TranslatorPair (base.py) of two seq2seq Translators, `.translator("da", "en")` and
@@ -16,30 +17,35 @@ Config keys read here: `model`, `threads` (llama.cpp; env NEWSUM_THREADS wins; d
 `n_ctx` (llama.cpp KV cells, shared by the prompts decoded side by side and the cached ones; default 4096),
 `device` (transformers: "auto", "cpu", "cuda").
 Models are loaded once per process and reused (the digest summarizes many articles with one model);
-concrete models also have `close()` and `name`; llama.cpp models have `count_tokens(text)` and `n_ctx`.
 torch/transformers are imported only when a transformers model is loaded.
 """
 
 from __future__ import annotations
 
 import atexit
-
 from pathlib import Path
 
-from ..errors import ModelError
-from .base import ChatModel, Generation, Translator, TranslatorPair
-from .packaged import ensure_joined
-from .registry import DEFAULT_PRESET, PRESETS, ResolvedSpec, hf_cached_snapshot, resolve_spec, threads
+from summarizer.errors import ModelError
+from summarizer.models.base import Generation, Model, Translator, TranslatorPair
+from summarizer.models.packaged import ensure_joined
+from summarizer.models.registry import (
+    DEFAULT_PRESET,
+    PRESETS,
+    ResolvedSpec,
+    hf_cached_snapshot,
+    resolve_spec,
+    threads,
+)
 
 __all__ = [
-    "load_model", "describe_models", "loaded_models", "ChatModel", "Translator", "TranslatorPair",
+    "load_model", "describe_models", "loaded_models", "Model", "Translator", "TranslatorPair",
     "Generation", "DEFAULT_PRESET", "PRESETS",
 ]
 
-_LOADED: dict[tuple, object] = {}
+_LOADED: dict[tuple, Model] = {}
 
 
-def load_model(spec: str | None = None, *, config: dict | None = None):
+def load_model(spec: str | None = None, *, config: dict | None = None) -> Model:
     """Load (or reuse) the model a spec names. Raises ModelError with a fix the user can run."""
     config = config or {}
     resolved = resolve_spec(spec, config)
@@ -55,23 +61,21 @@ def close_all() -> None:
     """Free every loaded model. Registered with atexit: llama-cpp-python's own __del__ runs during
     interpreter teardown, when its C bindings may already be gone, and prints a traceback."""
     for model in _LOADED.values():
-        close = getattr(model, "close", None)
-        if close is not None:
-            close()
+        model.close()
     _LOADED.clear()
 
 
 atexit.register(close_all)
 
 
-def loaded_models() -> list[object]:
+def loaded_models() -> list[Model]:
     return list(_LOADED.values())
 
 
 def _cache_key(resolved: ResolvedSpec, config: dict) -> tuple:
     if resolved.backend == "llama.cpp":
         # Not threads: a second 1 GB copy for another thread count is never worth it; the first one serves.
-        from .llama_cpp import DEFAULT_N_CTX
+        from summarizer.models.llama_cpp import DEFAULT_N_CTX
 
         options = (_int_option(config, "n_ctx", DEFAULT_N_CTX),)
     else:
@@ -79,9 +83,9 @@ def _cache_key(resolved: ResolvedSpec, config: dict) -> tuple:
     return (resolved.source, resolved.name, str(resolved.path), resolved.preset, options)
 
 
-def _load(resolved: ResolvedSpec, config: dict):
+def _load(resolved: ResolvedSpec, config: dict) -> Model:
     if resolved.backend == "llama.cpp":
-        from .llama_cpp import DEFAULT_N_CTX, LlamaCppChat
+        from summarizer.models.llama_cpp import DEFAULT_N_CTX, LlamaCppChat
 
         if resolved.preset is not None and resolved.preset.packaged is not None:
             path = ensure_joined(resolved.preset.packaged)
@@ -95,7 +99,7 @@ def _load(resolved: ResolvedSpec, config: dict):
             n_ctx=_int_option(config, "n_ctx", DEFAULT_N_CTX),
         )
 
-    from .transformers_backend import load_checkpoint
+    from summarizer.models.transformers_backend import load_checkpoint
 
     device = str(config.get("device") or "auto")
     if resolved.preset is None:
@@ -117,7 +121,7 @@ def _int_option(config: dict, key: str, default: int) -> int:
 
 def describe_models(config_path: str | Path | None = None) -> str:
     """The text of `newsum models`: presets, whether each is usable here and where, the default marked."""
-    from ..config import load_config
-    from .describe import describe
+    from summarizer.models.describe import describe
+    from summarizer.settings import load_config
 
     return describe(load_config(config_path))

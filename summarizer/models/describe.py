@@ -5,11 +5,24 @@ It only looks (find_spec, stat, the HF cache): it never joins, loads or download
 
 from __future__ import annotations
 
-from ..errors import ModelError
-from .packaged import PIP_HINT, find_parts, is_verified, joined_path, model_dir
-from .llama_cpp import DEFAULT_N_CTX
-from .registry import (
-    HF_PIP_HINT, PRESETS, Preset, chosen_spec, download_command, hf_cached_snapshot, module_available, resolve_spec,
+from summarizer.errors import ModelError
+from summarizer.models.llama_cpp import DEFAULT_N_CTX
+from summarizer.models.packaged import (
+    PIP_HINT,
+    find_parts,
+    is_verified,
+    joined_path,
+    model_dir,
+)
+from summarizer.models.registry import (
+    HF_PIP_HINT,
+    PRESETS,
+    Preset,
+    chosen_spec,
+    download_command,
+    hf_cached_snapshot,
+    module_available,
+    resolve_spec,
     threads,
 )
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import ModelError
-from .base import budgets as per_prompt
+from summarizer.errors import ModelError
+from summarizer.models.base import budgets as per_prompt
 
 # Sequences decoded side by side (a summary has at most 3 sentences; `translate --lines` hands over 4).
 MAX_PARALLEL = 4
@@ -62,6 +62,21 @@ def _common_prefix(a: list[int], b: list[int]) -> int:
     while i < n and a[i] == b[i]:
         i += 1
     return i
+
+
+# The llama.cpp C functions this decoder calls. They change between llama-cpp-python releases; when one is
+# missing, llama_cpp.py falls back to the public create_chat_completion path instead of crashing.
+REQUIRED_SYMBOLS = (
+    "llama_batch_init", "llama_batch_free", "llama_context_default_params", "llama_decode", "llama_free",
+    "llama_get_logits_ith", "llama_get_memory", "llama_init_from_model", "llama_memory_seq_cp",
+    "llama_memory_seq_rm", "llama_model_get_vocab", "llama_n_ctx", "llama_state_seq_load_file",
+    "llama_state_seq_save_file", "llama_token_to_piece", "llama_vocab_is_eog", "llama_vocab_n_tokens",
+)
+
+
+def missing_symbols(llama_cpp) -> list[str]:
+    """The C functions BatchDecoder needs that this llama_cpp module lacks (empty: the fast path works)."""
+    return [name for name in REQUIRED_SYMBOLS if not hasattr(llama_cpp, name)]
 
 
 class BatchDecoder:

@@ -12,16 +12,17 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+import warnings
 from pathlib import Path
 
-from ..errors import ModelError
-from .base import Generation
-from .packaged import PIP_HINT
+from summarizer.errors import ModelError
+from summarizer.models.base import Generation, Messages, Model, budgets
+from summarizer.models.packaged import PIP_HINT
 
 DEFAULT_N_CTX = 4096
 
 
-class LlamaCppChat:
+class LlamaCppChat(Model):
     kind = "chat"
 
     def __init__(self, path: Path, *, name: str, threads: int, n_ctx: int = DEFAULT_N_CTX) -> None:
@@ -35,7 +36,7 @@ class LlamaCppChat:
             from llama_cpp.llama_chat_format import Jinja2ChatFormatter
         except ImportError as exc:
             raise ModelError(f"the llama.cpp backend is not installed; run: {PIP_HINT}") from exc
-        from .llama_batch import BatchDecoder
+        from summarizer.models.llama_batch import BatchDecoder, missing_symbols
 
         self.name = name
         self.path = Path(path)
@@ -43,18 +44,26 @@ class LlamaCppChat:
         self._decoder = None
         started = time.perf_counter()
         try:
-            # The Llama object loads the weights and tokenizes; its own context is never decoded on, so it
-            # is kept tiny (its buffers scale with n_ctx and n_batch). BatchDecoder has the real context.
-            self._llm = llama_cpp.Llama(
-                model_path=str(self.path), n_ctx=32, n_batch=32, n_threads=threads, n_threads_batch=threads,
-                verbose=False,  # llama.cpp otherwise prints hundreds of load lines to stderr
-            )
-            self._decoder = BatchDecoder(llama_cpp, self._llm.model, n_ctx=n_ctx, threads=threads,
-                                         kv_files=self._kv_files(llama_cpp))
+            missing = missing_symbols(llama_cpp)
+            if missing:
+                # Another llama-cpp-python release: its public API still works, one conversation at a time.
+                warnings.warn(f"llama-cpp-python {llama_cpp.__version__} lacks {', '.join(missing[:3])}: "
+                              "decoding without newsum's batched decoder (slower)", RuntimeWarning, stacklevel=2)
+                self._llm = llama_cpp.Llama(model_path=str(self.path), n_ctx=n_ctx, n_threads=threads,
+                                            n_threads_batch=threads, verbose=False)
+            else:
+                # The Llama object loads the weights and tokenizes; its own context is never decoded on, so
+                # it is kept tiny (its buffers scale with n_ctx and n_batch). BatchDecoder has the real one.
+                self._llm = llama_cpp.Llama(
+                    model_path=str(self.path), n_ctx=32, n_batch=32, n_threads=threads, n_threads_batch=threads,
+                    verbose=False,  # llama.cpp otherwise prints hundreds of load lines to stderr
+                )
+                self._decoder = BatchDecoder(llama_cpp, self._llm.model, n_ctx=n_ctx, threads=threads,
+                                             kv_files=self._kv_files(llama_cpp))
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(f"llama.cpp could not load {self.path}: {exc}") from exc
         self.load_seconds = time.perf_counter() - started
-        self.n_ctx = self._decoder.n_ctx
+        self.n_ctx = self._decoder.n_ctx if self._decoder is not None else n_ctx
         template = self._llm.metadata.get("tokenizer.chat_template")
         if not template:
             raise ModelError(f"{self.path} has no chat template (GGUF key tokenizer.chat_template)")
@@ -69,8 +78,8 @@ class LlamaCppChat:
         None when NEWSUM_NO_KV_FILES=1 (benchmarks of a first run)."""
         if os.environ.get("NEWSUM_NO_KV_FILES") == "1":
             return None
-        from ..config import cache_dir
-        from .kv_files import KVFiles
+        from summarizer.models.kv_files import KVFiles
+        from summarizer.settings import cache_dir
 
         stat = self.path.stat()
         key = f"{self.path.name}|{stat.st_size}|{stat.st_mtime_ns}|{llama_cpp.__version__}"
@@ -103,8 +112,11 @@ class LlamaCppChat:
                   temperature: float = 0.0, stop: list[str] | None = None, seed: int = 0) -> list[Generation]:
         """One Generation per conversation, decoded side by side (each gets an equal share of the seconds).
         max_tokens: one budget, or one per conversation."""
-        if self._decoder is None:
+        if self._llm is None:
             raise ModelError(f"{self.name} is closed")
+        if self._decoder is None:
+            return [self._chat_public(m, max_tokens=b, temperature=temperature, stop=stop, seed=seed)
+                    for m, b in zip(conversations, budgets(max_tokens, len(conversations)))]
         started = time.perf_counter()
         prompts, template_stops = zip(*(self._prompt_tokens(m) for m in conversations)) if conversations else ((), ())
         stops = list(stop or []) + sorted({s for group in template_stops for s in group})
@@ -118,6 +130,16 @@ class LlamaCppChat:
         share = (time.perf_counter() - started) / max(len(outs), 1)
         return [Generation(text=o.text.strip(), prompt_tokens=o.prompt_tokens, completion_tokens=len(o.tokens),
                            seconds=share) for o in outs]
+
+    def _chat_public(self, messages: Messages, *, max_tokens: int, temperature: float, stop, seed: int) -> Generation:
+        """llama-cpp-python's public create_chat_completion: the path when the C API has changed."""
+        started = time.perf_counter()
+        out = self._llm.create_chat_completion(messages=messages, max_tokens=max_tokens, temperature=temperature,
+                                               stop=stop, seed=seed)
+        usage = out.get("usage") or {}
+        return Generation(text=(out["choices"][0]["message"]["content"] or "").strip(),
+                          prompt_tokens=usage.get("prompt_tokens", 0), completion_tokens=usage.get("completion_tokens", 0),
+                          seconds=time.perf_counter() - started)
 
     def close(self) -> None:
         decoder, llm = getattr(self, "_decoder", None), getattr(self, "_llm", None)

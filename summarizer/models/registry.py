@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ModelError
-from .packaged import DEFAULT_GGUF, PIP_HINT, PackagedGGUF
+from summarizer.errors import ModelError
+from summarizer.models.packaged import DEFAULT_GGUF, PIP_HINT, PackagedGGUF
 
 DEFAULT_PRESET = "qwen2.5-coder-1.5b"
 HF_PIP_HINT = "pip install 'newsum[hf]'"

@@ -1,6 +1,6 @@
 """transformers backend: Hugging Face checkpoints from local folders only, on CPU or CUDA.
 
-- causal LMs with a chat template -> HFChat (a ChatModel);
+- causal LMs with a chat template -> HFChat (a Model that chats);
 - encoder-decoder models (Marian opus-mt and the like) -> Seq2SeqTranslator (a Translator).
 Files are always read with local_files_only=True and HF_HUB_OFFLINE=1: a missing file is a ModelError,
 never a download or a hang. torch and transformers are imported here only, when such a model loads.
@@ -13,9 +13,9 @@ import re
 import time
 from pathlib import Path
 
-from ..errors import ModelError
-from .base import Generation
-from .registry import HF_PIP_HINT
+from summarizer.errors import ModelError
+from summarizer.models.base import Generation, Model, Translator
+from summarizer.models.registry import HF_PIP_HINT
 
 # Translator directions come from the name ("opus-mt-da-en", "opus-mt-tc-big-en-da", "opus-mt-da-en-tiny"):
 # the first two adjacent parts that are language codes. "mt" is Maltese's code, hence a fixed list.
@@ -80,7 +80,7 @@ def _load_parts(folder: Path, model_class, transformers, dtype):
     return tokenizer, model
 
 
-class HFChat:
+class HFChat(Model):
     kind = "chat"
 
     def __init__(self, folder: Path, *, name: str, device: str, torch, transformers) -> None:
@@ -125,7 +125,7 @@ class HFChat:
         self.model = None
 
 
-class Seq2SeqTranslator:
+class Seq2SeqTranslator(Translator):
     kind = "translator"
 
     def __init__(self, folder: Path, *, name: str, device: str, torch, transformers) -> None:

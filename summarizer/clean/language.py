@@ -7,14 +7,14 @@ those languages (summarizer/data/langid.json) settle it. Other codes are reporte
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
 
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
+
+from summarizer.resources import data_json
 
 DetectorFactory.seed = 0  # langdetect samples randomly; a fixed seed makes it deterministic
 
@@ -25,7 +25,7 @@ MAX_SAMPLE_CHARS = 6000  # enough to decide; keeps long articles fast
 
 @lru_cache(maxsize=1)
 def _markers() -> dict:
-    data = json.loads(resources.files("summarizer.data").joinpath("langid.json").read_text("utf-8"))
+    data = data_json("langid.json")
     return {
         "confusables": frozenset(data["confusables"]),
         "danish": frozenset(data["danish_only"]),

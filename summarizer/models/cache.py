@@ -14,8 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .config import cache_dir
-from .models.base import Generation, budgets, chat_many
+from summarizer.models.base import Generation, Model, budgets
+from summarizer.settings import cache_dir
 
 
 def text_hash(text: str) -> str:
@@ -65,7 +65,7 @@ class LLMCache:
 
 
 def cached_chat(
-    model,
+    model: Model,
     messages: list[dict[str, str]],
     *,
     prompt_version: str,
@@ -80,7 +80,7 @@ def cached_chat(
 
 
 def cached_chat_many(
-    model,
+    model: Model,
     conversations: list[list[dict[str, str]]],
     *,
     prompt_version: str,
@@ -90,7 +90,7 @@ def cached_chat_many(
     opening: int = 0,
 ) -> list[tuple[Generation, bool]]:
     """cached_chat for several conversations; the ones not in the cache are decoded side by side when the
-    backend can (models.base.chat_many). max_tokens: one budget, or one per conversation. opening: how many
+    backend can (Model.chat_many). max_tokens: one budget, or one per conversation. opening: how many
     leading messages are the prompt file's fixed part (Prompt.opening), which llama.cpp keeps cached."""
     cache = cache or LLMCache()
     each = budgets(max_tokens, len(conversations))
@@ -102,10 +102,9 @@ def cached_chat_many(
         results.append((hit, True) if hit is not None else None)
     missing = [i for i, r in enumerate(results) if r is None]
     if missing:
-        remember = getattr(model, "remember_prefix", None)
-        if remember is not None and opening:
-            remember(conversations[missing[0]][:opening])
-        gens = chat_many(model, [conversations[i] for i in missing], max_tokens=[each[i] for i in missing],
+        if opening:
+            model.remember_prefix(conversations[missing[0]][:opening])
+        gens = model.chat_many([conversations[i] for i in missing], max_tokens=[each[i] for i in missing],
                          temperature=0.0, stop=stop, seed=0)
         for i, gen in zip(missing, gens):
             cache.put(keys[i], gen)

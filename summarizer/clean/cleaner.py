@@ -8,39 +8,30 @@ prompts (cut there, flag `paywalled`), a source line ("Fra Zerohedge:") that bec
 attribution, and ad headlines injected between paragraphs. All phrase and selector lists are
 data: summarizer/data/boilerplate.json and dates.json.
 
-The pieces: boilerplate.py (the line rules and their data), metadata.py (dates, bylines),
-furniture.py (HTML pruning), html_extract.py (HTML -> blocks), text_extract.py (plain text -> body).
-This module keeps the public API, and re-exports the helpers tests and the benchmarks call as
-clean.X, so `from summarizer import clean` is still the one import a caller needs.
+The pieces: line_rules.py (the line rules and their data), metadata.py (dates, bylines),
+furniture.py (HTML pruning), html_page.py (HTML -> blocks), plain_text.py (plain text -> body).
 """
 
 from __future__ import annotations
 
 import re
 
-from . import langid
-from .article import Article, Fetched
-from .boilerplate import (  # noqa: F401  (re-exported)
-    BOILER_MAX_WORDS,
-    PROSE_MIN_WORDS,
-    SENTENCE_MIN_WORDS,
+from summarizer.clean import language as langid
+from summarizer.clean.html_page import _extract_page
+from summarizer.clean.line_rules import (
     Block,
     _filter_blocks,
     _Filtered,
     _norm,
     _words,
     attribution_of,
-    is_boilerplate,
     is_paywall_prompt,
     is_prose,
-    looks_like_ad_headline,
-    rules,
 )
-from .errors import NoArticleError
-from .furniture import forget_seen_classes  # noqa: F401  (re-exported: bench/extraction.py calls it)
-from .html_extract import _extract_page
-from .metadata import author_of, is_date_line, parse_date, tidy_author  # noqa: F401  (re-exported)
-from .text_extract import _densest_run, _read_header, _text_units
+from summarizer.clean.metadata import parse_date, tidy_author
+from summarizer.clean.plain_text import _densest_run, _read_header, _text_units
+from summarizer.errors import NoArticleError
+from summarizer.values import Article, Page
 
 _HTML_SNIFF_RE = re.compile(r"\s*(?:<!doctype|<html|<\?xml|<head|<body|<div|<article|<p[\s>]|<meta)", re.I)
 
@@ -118,11 +109,11 @@ def looks_like_html(text: str, content_type: str = "") -> bool:
     return "html" in (content_type or "").lower() or bool(_HTML_SNIFF_RE.match(text[:2000]))
 
 
-def clean(fetched: Fetched) -> Article:
-    """Fetched page -> Article, choosing HTML or plain-text cleaning by content."""
-    if looks_like_html(fetched.text, fetched.content_type):
-        return clean_html(fetched.text, url=fetched.url)
-    return clean_text(fetched.text, url=fetched.url)
+def clean(page: Page) -> Article:
+    """A fetched Page -> Article, choosing HTML or plain-text cleaning by content."""
+    if looks_like_html(page.text, page.content_type):
+        return clean_html(page.text, url=page.url)
+    return clean_text(page.text, url=page.url)
 
 
 def _article(filtered: _Filtered, **fields) -> Article:

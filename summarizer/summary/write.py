@@ -21,14 +21,16 @@ import re
 import time
 from dataclasses import dataclass
 
-from . import grounding
-from .article import Article, Summary
-from .errors import ModelError, UsageError
-from .llmcache import LLMCache, cached_chat
-from .numbers import find_quantities
-from .promptfiles import load_prompt
-from .select import Sentence, select_sentences, split_sentences
-from .translate import translate_texts
+from summarizer.errors import ModelError, UsageError
+from summarizer.facts.quantities import find_quantities
+from summarizer.facts.tickers import find_tickers
+from summarizer.models.base import Model
+from summarizer.models.cache import LLMCache, cached_chat
+from summarizer.resources import load_prompt
+from summarizer.summary import check as grounding
+from summarizer.summary.key_sentences import Sentence, select_sentences, split_sentences
+from summarizer.summary.translate import translate_texts
+from summarizer.values import Article, Facts, Summary
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,12 @@ CONTEXT_CHARS = 1200
 def article_language(article: Article) -> str:
     if article.language in ("da", "en"):
         return article.language
-    from .langid import article_language as detect
+    from summarizer.clean.language import article_language as detect
 
     lang = detect(article.paragraphs)
     if lang in ("da", "en"):  # else (no, sv, None on very short text) the number parser's cue words decide
         return lang
-    from .numbers import guess_language
+    from summarizer.facts.quantities import guess_language
 
     return guess_language(article.text)
 
@@ -111,7 +113,7 @@ LANGUAGE_NAMES = {"da": "Danish", "en": "English"}
 def language_issues(text: str, language: str) -> list[str]:
     """A block that is not in its language is a failed check too: the small model sometimes answers a
     "write it in Danish" turn in English (seen on the ØU sample)."""
-    from .langid import detect
+    from summarizer.clean.language import detect
 
     found = detect(text)
     if found is not None and found != language:
@@ -122,10 +124,13 @@ def language_issues(text: str, language: str) -> list[str]:
 class _Checker:
     """grounding.check against one article, with its quantities parsed once."""
 
-    def __init__(self, article: Article) -> None:
+    def __init__(self, article: Article, facts: Facts | None) -> None:
         self.text = "\n\n".join([article.title or "", article.text])
         self.quantities = find_quantities(self.text)
-        self.symbols = {h.symbol for h in grounding._ticker_hits(self.text)}
+        if facts is None:
+            self.symbols = {h.symbol for h in find_tickers(self.text)}
+        else:  # the body's tickers are already found; only the title is new
+            self.symbols = {h.symbol for h in facts.tickers} | {h.symbol for h in find_tickers(article.title or "")}
 
     def __call__(self, output: str) -> list[str]:
         return grounding.check(output, self.text, article_quantities=self.quantities, article_symbols=self.symbols)
@@ -160,10 +165,7 @@ def _model_summary(model, language: str, context: str, length: Length, check: _C
 def _other_budget(model, summary: str, source: str, other: str, length: Length) -> int:
     """Tokens for the other language's block: the summary's own length scaled by the tokenizer's ratio,
     plus slack (an open budget lets the model ramble on; each token is ~0.1 s on 2 CPU cores)."""
-    count = getattr(model, "count_tokens", None)
-    if count is None:
-        return int(length.max_tokens * TOKEN_RATIO[other])
-    return int(count(summary) * TOKEN_RATIO[other] / TOKEN_RATIO[source] * 1.15) + 12
+    return int(model.count_tokens(summary) * TOKEN_RATIO[other] / TOKEN_RATIO[source] * 1.15) + 12
 
 
 def _direct_other(model, conversation: list[dict[str, str]], summary: str, source: str, other: str,
@@ -188,7 +190,7 @@ def _translated_by_sentence(text: str, model, source: str, other: str, length: L
     not the block. A sentence that fails is translated once more with retrieved example pairs (a different
     prompt; the same one would give the same output). Returns (translation, what failed, sentences left
     out); the translation is "" when no sentence passed."""
-    from .langid import detect
+    from summarizer.clean.language import detect
 
     def verdict(sentence: str, t) -> tuple[str | None, list[str]]:
         out = grounding.repair_names(grounding.strip_residue(t.text).strip(), check.text)
@@ -205,7 +207,7 @@ def _translated_by_sentence(text: str, model, source: str, other: str, length: L
     results = [verdict(s, t) for s, t in zip(sentences, translate_texts(
         sentences, model, source, other, check=False, cache=cache, retrieved=SENTENCE_EXAMPLES[other]))]
     failed = [i for i, (out, _) in enumerate(results) if out is None]
-    if failed and hasattr(model, "chat"):
+    if failed and model.can_chat:
         retried = translate_texts([sentences[i] for i in failed], model, source, other, check=False, cache=cache,
                                   retrieved=RETRY_EXAMPLES)
         for i, t in zip(failed, retried):
@@ -230,8 +232,10 @@ def _other_by_translation(text: str, model, source: str, other: str, length: Len
         f"left out {dropped} of {total} sentences: their translation failed the check"]
 
 
-def summarize(article: Article, model, *, length: str = "short", cache: LLMCache | None = None,
-              other_language: str = OTHER_LANGUAGE) -> Summary:
+def summarize(article: Article, model: Model | None, *, facts: Facts | None = None, length: str = "short",
+              cache: LLMCache | None = None, other_language: str = OTHER_LANGUAGE) -> Summary:
+    """The bilingual summary of article, checked against it. facts: the article's tickers and claims when
+    the caller has them (the pipeline does), so they are not found again."""
     if other_language not in ("direct", "translate"):
         raise UsageError(f"other_language must be 'direct' or 'translate', not {other_language!r}")
     if length not in LENGTHS:
@@ -245,14 +249,14 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
     source = article_language(article)
     other = "en" if source == "da" else "da"
     selected = select_sentences(article.paragraphs, source, max_sentences=8, max_chars=CONTEXT_CHARS)
-    check = _Checker(article)
+    check = _Checker(article, facts)
     timings["select"] = round(time.perf_counter() - started, 3)
     issues: list[str] = []
     fallback = extractive(selected, source, limits)
 
     # The article's language.
     conversation: list[dict[str, str]] = []
-    if hasattr(model, "chat"):
+    if model.can_chat:
         context = "\n".join(s.text for s in selected)
         summary, failed, conversation = _model_summary(model, source, context, limits, check, cache, timings)
     else:  # translators only (opus-mt): the summary is extractive by design, faithful by construction
@@ -294,7 +298,7 @@ def summarize(article: Article, model, *, length: str = "short", cache: LLMCache
         en=texts["en"],
         da=texts["da"],
         source_language=source,
-        model=getattr(model, "name", str(model)),
+        model=model.name,
         grounded=not issues,
         grounding_issues=_dedupe(issues),
         timings=timings,

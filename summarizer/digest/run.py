@@ -16,45 +16,33 @@ a fast fake analyser.
 from __future__ import annotations
 
 import re
-import sys
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
-from .article import Article, Report
-from .config import data_dir, default_config_path, load_config
-from .digest_render import RENDERERS, article_tickers, top_tickers
-from .errors import DigestError, ModelError, NewsumError, UsageError
-from .feeds import FeedResult, Source, load_opml, parse_source, read_feed, select_entries
-from .store import Store, StoredEntry, default_db_path
+from summarizer.digest.feeds import (
+    FeedResult,
+    Source,
+    read_feed,
+    select_entries,
+)
+from summarizer.digest.options import FORMATS, Settings, load_settings
+from summarizer.digest.render import RENDERERS, article_tickers, top_tickers
+from summarizer.digest.store import Store, StoredEntry
+from summarizer.errors import DigestError, ModelError, NewsumError, UsageError
+from summarizer.settings import default_config_path, load_config
+from summarizer.values import Article, Report
 
-DIGEST_KEYS = {"model", "output", "formats", "concurrency", "since", "group_by", "opml", "database", "host_delay"}
-FORMATS = ("md", "html", "json")
-GROUPINGS = ("source", "ticker")
 TRUNCATION_MARKS = ("…", "...", "[…]", "[...]", "read more", "læs mere", "continue reading")
 
 Loader = Callable[[StoredEntry, Source], Article]
 Analyser = Callable[[Article], Report]
-
-
-@dataclass
-class Settings:
-    sources: list[Source]
-    output: Path
-    formats: list[str]
-    since: timedelta | None
-    since_text: str | None = None  # as written, for the digest's heading
-    group_by: str = "source"
-    concurrency: int = 4
-    host_delay: float = 1.0  # seconds between two requests to the same host
-    model: str | None = None
-    database: Path = field(default_factory=default_db_path)
 
 
 @dataclass
@@ -71,99 +59,6 @@ class Outcome:
     duplicates: int = 0
     failures: list[Failure] = field(default_factory=list)
     documents: list[Path] = field(default_factory=list)
-
-
-# --- settings -----------------------------------------------------------------------------------
-
-
-def parse_since(text: str | None) -> timedelta | None:
-    """'24h', '3d', '90m', '2w' -> timedelta; 'all' or '' -> None (no cut-off)."""
-    if text is None or text.strip().lower() in ("", "all"):
-        return None
-    m = re.fullmatch(r"\s*(\d+)\s*([mhdw])\s*", text.lower())
-    if not m or int(m.group(1)) == 0:
-        raise UsageError(f"--since must look like 90m, 24h, 3d or 2w (or 'all'), got {text!r}")
-    unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
-    return timedelta(**{unit: int(m.group(1))})
-
-
-def parse_formats(value: object) -> list[str]:
-    items = value.split(",") if isinstance(value, str) else value
-    if not isinstance(items, list) or not items:
-        raise UsageError(f"formats must be a list such as md,html,json, got {value!r}")
-    out = []
-    for item in items:
-        name = str(item).strip().lower()
-        name = {"markdown": "md"}.get(name, name)
-        if name not in FORMATS:
-            raise UsageError(f"unknown digest format {item!r} (choose from {', '.join(FORMATS)})")
-        if name not in out:
-            out.append(name)
-    return out
-
-
-def load_settings(cfg: dict, *, config_path: Path, since: str | None = None, out: Path | None = None,
-                  formats: str | None = None, group_by: str | None = None, model: str | None = None) -> Settings:
-    """The config's [digest] table and [[sources]], overridden by command-line options."""
-    digest_cfg = cfg.get("digest", {})
-    if not isinstance(digest_cfg, dict):
-        raise UsageError("config: [digest] must be a table")
-    unknown = sorted(set(digest_cfg) - DIGEST_KEYS)
-    if unknown:
-        raise UsageError(f"config [digest]: unknown key '{unknown[0]}' (known: {', '.join(sorted(DIGEST_KEYS))})")
-    base = config_path.parent
-
-    def path_of(key: str) -> Path | None:
-        value = digest_cfg.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value:
-            raise UsageError(f"config [digest]: '{key}' must be a path, got {value!r}")
-        return base / Path(value).expanduser()
-
-    raw_sources = cfg.get("sources", [])
-    if not isinstance(raw_sources, list):
-        raise UsageError("config: sources must be written as [[sources]] tables")
-    sources = [parse_source(t, f"config [[sources]] #{i}") for i, t in enumerate(raw_sources, start=1)]
-    opml = path_of("opml")
-    if opml is not None:
-        sources += load_opml(opml)
-    if not sources:
-        raise UsageError(f"no feeds configured: add [[sources]] tables with name and url to {config_path}")
-    seen: set[str] = set()
-    for s in sources:
-        if s.url in seen:
-            raise UsageError(f"config: feed {s.url} is listed twice")
-        seen.add(s.url)
-
-    concurrency = digest_cfg.get("concurrency", 4)
-    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or not 1 <= concurrency <= 32:
-        raise UsageError(f"config [digest]: 'concurrency' must be a whole number from 1 to 32, got {concurrency!r}")
-    host_delay = digest_cfg.get("host_delay", 1.0)
-    if not isinstance(host_delay, (int, float)) or isinstance(host_delay, bool) or not 0 <= host_delay <= 60:
-        raise UsageError(f"config [digest]: 'host_delay' must be seconds from 0 to 60, got {host_delay!r}")
-    group = group_by or digest_cfg.get("group_by", "source")
-    if group not in GROUPINGS:
-        raise UsageError(f"--group-by must be source or ticker, got {group!r}")
-    model_spec = model or digest_cfg.get("model")
-    if model_spec is not None and not isinstance(model_spec, str):
-        raise UsageError(f"config [digest]: 'model' must be a string, got {model_spec!r}")
-    since_text = since if since is not None else digest_cfg.get("since", "24h")
-    if not isinstance(since_text, str):
-        raise UsageError(f"config [digest]: 'since' must be text such as \"24h\" or \"3d\", got {since_text!r}")
-    since_delta = parse_since(since_text)
-    return Settings(
-        sources=sources,
-        output=out or path_of("output") or data_dir() / "digests",
-        formats=parse_formats(formats or digest_cfg.get("formats", list(FORMATS))),
-        since=since_delta,
-        since_text=since_text if since_delta else None,
-        group_by=group,
-        concurrency=concurrency,
-        host_delay=float(host_delay),
-        model=model_spec,
-        database=path_of("database") or default_db_path(),
-    )
 
 
 # --- politeness and progress ------------------------------------------------------------------
@@ -207,37 +102,14 @@ def _interleave_hosts(entries: list[StoredEntry]) -> list[StoredEntry]:
 
 
 class Progress:
-    """A rich progress bar on a terminal; plain log lines (for cron's mail or a log file) otherwise."""
-
-    def __init__(self, stream=None) -> None:
-        self.stream = stream or sys.stderr
-        self.bar = None
-        if self.stream.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
-
-            self.bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                    console=Console(file=self.stream), transient=True)
+    """Where a run reports what it does: this one is silent; the CLI passes one that prints."""
 
     def log(self, message: str) -> None:
-        if self.bar is not None:
-            self.bar.console.print(message, markup=False, highlight=False)
-        else:
-            print(f"newsum digest: {message}", file=self.stream, flush=True)
+        pass
 
     @contextmanager
     def articles(self, total: int) -> Iterator[Callable[[str], None]]:
-        if self.bar is None:
-            yield self.log
-            return
-        with self.bar:
-            task = self.bar.add_task("articles", total=total)
-
-            def step(message: str) -> None:
-                self.log(message)
-                self.bar.advance(task)
-
-            yield step
+        yield self.log
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -253,7 +125,8 @@ def _is_truncated(article: Article, entry: StoredEntry, source: Source) -> bool:
 
 def load_entry(entry: StoredEntry, source: Source) -> Article:
     """The entry's article: the page, fetched and cleaned like `newsum URL`, or the feed's own text."""
-    from . import clean, pipeline
+    from summarizer import pipeline
+    from summarizer.clean import cleaner as clean
 
     if source.full_page:
         if not entry.url or urlsplit(entry.url).scheme not in ("http", "https"):
@@ -272,8 +145,8 @@ def load_entry(entry: StoredEntry, source: Source) -> Article:
 
 def pipeline_analyser(model_spec: str | None, cfg: dict) -> Analyser:
     """The single-article analysis; the model is loaded once, and only when an article needs it."""
-    from . import pipeline
-    from .models import load_model
+    from summarizer import pipeline
+    from summarizer.models import load_model
 
     model = None
 
@@ -452,10 +325,12 @@ def write_documents(doc: dict, out_dir: Path, formats: list[str], now: datetime)
     return written
 
 
-def run_digest_command(*, config_path: Path | None, since: str | None, out: Path | None, formats: str | None,
+def run_from_config(*, config_path: Path | None, since: str | None, out: Path | None, formats: str | None,
                        group_by: str | None, dry_run: bool, model_spec: str | None,
                        analyse: Analyser | None = None, load: Loader = load_entry,
-                       progress: Progress | None = None) -> Outcome:
+                       progress: Progress | None = None,
+                       list_new: Callable[[StoredEntry], None] | None = None) -> Outcome:
+    """`newsum digest`: the whole run from the config file. A dry run hands each new entry to list_new."""
     cfg = load_config(config_path)
     settings = load_settings(cfg, config_path=Path(config_path) if config_path else default_config_path(),
                              since=since, out=out, formats=formats, group_by=group_by, model=model_spec)
@@ -469,7 +344,8 @@ def run_digest_command(*, config_path: Path | None, since: str | None, out: Path
             outcome = run_digest(settings, store, load=load, analyse=analyse, dry_run=True, progress=progress,
                                  now=now)
             for e in outcome.new:
-                print(f"{e.source}\t{e.published or '-'}\t{e.title or '(untitled)'}\t{e.url or ''}")
+                if list_new is not None:
+                    list_new(e)
             progress.log(f"dry run: {len(outcome.new)} new entries; nothing written")
             _raise_for_failures(outcome, progress)
             return outcome

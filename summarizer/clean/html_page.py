@@ -15,10 +15,9 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
-from .boilerplate import _LETTER_RE, Block, _squash, is_prose, rules
-from .furniture import _class_id, _prune_furniture
-from .metadata import _byline_near_headline
-
+from summarizer.clean.furniture import _class_id, _prune_furniture
+from summarizer.clean.line_rules import _LETTER_RE, Block, _squash, is_prose, rules
+from summarizer.clean.metadata import _byline_near_headline
 
 _DOCUMENT_RE = re.compile(r"<(?:html|body|head)[\s>]", re.I)
 

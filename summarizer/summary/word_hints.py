@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
-from .select import stopwords
+from summarizer.resources import data_text
+from summarizer.summary.key_sentences import stopwords
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 MAX_HINTS = 8
@@ -23,7 +23,7 @@ MAX_SENSES = 2  # "smoke = ryge / røg": more senses make the hint longer than t
 
 @lru_cache(maxsize=1)
 def _skip_names() -> frozenset[str]:
-    raw = resources.files("summarizer.data").joinpath("hint_skip_names.txt").read_text(encoding="utf-8")
+    raw = data_text("hint_skip_names.txt")
     return frozenset(line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
 
 
@@ -31,7 +31,7 @@ def _skip_names() -> frozenset[str]:
 def lexicon(source_language: str, target_language: str) -> dict[str, tuple[str, ...]]:
     """{source word (lower case): translations, most common first}."""
     name = f"lexicon.{source_language}-{target_language}.tsv"
-    raw = resources.files("summarizer.data").joinpath(name).read_text(encoding="utf-8")
+    raw = data_text(name)
     entries: dict[str, tuple[str, ...]] = {}
     for line in raw.splitlines():
         if line.startswith("#") or "\t" not in line:

@@ -18,9 +18,9 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from .article import TickerHit
+from summarizer.resources import data_text
+from summarizer.values import TickerHit
 
 EXPLICIT = 0.99
 BRACKETED = 0.97
@@ -111,7 +111,7 @@ class _Entry:
 
 
 def _data_lines(name: str) -> list[str]:
-    text = resources.files("summarizer").joinpath("data", name).read_text(encoding="utf-8")
+    text = data_text(name)
     return [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .config import data_dir
+from summarizer.settings import data_dir
 
 # Query parameters that only track the reader; dropping them makes the same article's URLs equal.
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "igshid", "ref_src", "_hsenc", "_hsmi"}

@@ -1,4 +1,4 @@
-"""Read a SOURCE into a `Fetched` value: an http(s) URL, a local file, or "-" for standard input.
+"""Read a SOURCE into a `Page` value: an http(s) URL, a local file, or "-" for standard input.
 
 Which error, which exit code (see errors.py):
 - FetchError (exit 3): the bytes could not be obtained. A refused scheme (file:, ftp:, javascript:,
@@ -13,8 +13,7 @@ Which error, which exit code (see errors.py):
   "this is not text" is the more useful thing to tell the user.
 
 Decoding (BOM, then declared charset, then detection; the precedence and its reasons) is in
-decode.py; the HTTP GET (redirects, retries, caps, thread safety) is in http_get.py. Both are
-re-exported here, so `fetch.decode`, `fetch.fetch_url`, `fetch.make_client` keep working.
+charset.py; the HTTP GET (redirects, retries, caps, thread safety) is in http_get.py.
 """
 
 from __future__ import annotations
@@ -29,32 +28,20 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .article import Fetched
-from .decode import _BOMS, SNIFF_BYTES, decode  # noqa: F401  (re-exported: tests call fetch.decode)
-from .errors import FetchError, NoArticleError, UsageError
-# Re-exported: callers and tests use fetch.fetch_url, fetch.make_client, fetch.FetchResult and the limits.
-from .http_get import (  # noqa: F401
-    ACCEPT,
-    BACKOFF_BASE,
-    BLOCKED_STATUSES,
+from summarizer.errors import FetchError, NoArticleError, UsageError
+from summarizer.fetch.charset import _BOMS, SNIFF_BYTES, decode
+from summarizer.fetch.http_cache import CacheEntry, HttpCache
+from summarizer.fetch.http_get import (
+    _UNSNIFFED_TYPES,
     DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
-    MAX_REDIRECTS,
-    MAX_RETRY_WAIT,
-    REDIRECT_STATUSES,
-    RETRY_STATUSES,
-    TOTAL_TIME_FACTOR,
-    USER_AGENT,
-    _UNSNIFFED_TYPES,
-    FetchResult,
     _header_charset,
     _is_textual,
     _mime,
     _scheme,
     fetch_url,
-    make_client,
 )
-from .httpcache import CacheEntry, HttpCache
+from summarizer.values import Page
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 _TEXT_SUFFIXES = {".txt", ".text"}
@@ -64,7 +51,7 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
 # ---------------------------------------------------------------------------------------------
-# SOURCE -> Fetched
+# SOURCE -> Page
 
 
 def read_source(
@@ -76,7 +63,7 @@ def read_source(
     retries: int = 3,
     client: httpx.Client | None = None,
     cache_dir: Path | None = None,
-) -> Fetched:
+) -> Page:
     """Read SOURCE (http(s) URL, local file path, or "-" for stdin) and decode it to text."""
     if max_bytes <= 0:
         raise UsageError(f"--max-bytes must be a positive number of bytes, not {max_bytes}")
@@ -92,11 +79,11 @@ def read_source(
     return _read_file(Path(source), max_bytes)
 
 
-def _read_url(source: str, *, max_bytes, use_cache, timeout, retries, client, cache_dir) -> Fetched:
+def _read_url(source: str, *, max_bytes, use_cache, timeout, retries, client, cache_dir) -> Page:
     cache = None
     entry = None
     if use_cache:
-        from .config import cache_dir as default_cache_dir
+        from summarizer.settings import cache_dir as default_cache_dir
 
         cache = HttpCache(cache_dir if cache_dir is not None else default_cache_dir() / "http")
         entry = cache.get(source)
@@ -118,7 +105,7 @@ def _read_url(source: str, *, max_bytes, use_cache, timeout, retries, client, ca
     return fetched
 
 
-def _read_stdin(max_bytes: int) -> Fetched:
+def _read_stdin(max_bytes: int) -> Page:
     stream = sys.stdin
     if stream is None:
         raise FetchError("standard input is closed; nothing to read for '-'")
@@ -130,7 +117,7 @@ def _read_stdin(max_bytes: int) -> Fetched:
     return _to_fetched("-", None, data, {}, where="standard input", name="")
 
 
-def _read_file(path: Path, max_bytes: int) -> Fetched:
+def _read_file(path: Path, max_bytes: int) -> Page:
     try:
         with path.open("rb") as fh:
             head = fh.read(SNIFF_BYTES)
@@ -174,7 +161,7 @@ def _maybe_gunzip(data: bytes, max_bytes: int, where: str) -> bytes:
 
 
 def _to_fetched(source: str, url: str | None, body: bytes, headers: dict[str, str], *, where: str,
-                status: int | None = None, from_cache: bool = False, name: str = "") -> Fetched:
+                status: int | None = None, from_cache: bool = False, name: str = "") -> Page:
     """Check the bytes are text, decode them, and decide text/html vs text/plain."""
     content_type_header = headers.get("content-type", "")
     mime = _mime(content_type_header)
@@ -187,7 +174,7 @@ def _to_fetched(source: str, url: str | None, body: bytes, headers: dict[str, st
     text, encoding = decode(body, _header_charset(content_type_header))
     if not text.strip():
         raise NoArticleError(f"{where} is empty")
-    return Fetched(source=source, url=url, text=text, content_type=_content_type(mime, name, text),
+    return Page(source=source, url=url, text=text, content_type=_content_type(mime, name, text),
                    encoding=encoding, status=status, headers=dict(headers), from_cache=from_cache)
 
 

@@ -14,18 +14,15 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
-from . import grounding
-from .errors import ModelError, UsageError
-from .lexicon import word_hints
-from .llmcache import LLMCache, cached_chat_many
-from .numbers import find_quantities, written_as
-from .promptfiles import load_prompt
+from summarizer.facts.quantities import find_quantities, written_as
+from summarizer.models.base import Model, Translator
+from summarizer.models.cache import LLMCache, cached_chat_many
+from summarizer.resources import data_text, load_prompt
+from summarizer.summary import check as grounding
+from summarizer.summary.word_hints import word_hints
 
 LANGUAGES = ("da", "en")
 EXAMPLES_PER_PROMPT = 4
@@ -40,7 +37,7 @@ WORD_HINTS_PER_PROMPT = {"translate.da-en.v3": True, "translate.en-da.v3": True,
                          "translate.da-en.v4": True, "translate.en-da.v4": True}
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Units `newsum translate` hands over at once: llama.cpp decodes up to 4 side by side (models/llama_batch.py).
-STREAM_BATCH = 4
+
 
 
 @dataclass
@@ -60,7 +57,7 @@ def example_bank() -> list[tuple[str, str]]:
     """The curated pairs (finance and everyday) and the everyday translation memory, in that order."""
     pairs: list[tuple[str, str]] = []
     for name in BANK_FILES:
-        raw = resources.files("summarizer.data").joinpath(name).read_text(encoding="utf-8")
+        raw = data_text(name)
         pairs += [tuple(line.split("\t", 1)) for line in raw.splitlines() if "\t" in line and not line.startswith("#")]
     return pairs
 
@@ -216,69 +213,7 @@ def translate_texts(
     return out
 
 
-def _seq2seq(model, source_language: str, target_language: str):
-    kind = getattr(model, "kind", "chat")
-    if kind == "translators":
-        return model.translator(source_language, target_language)
-    if kind == "translator":
-        if (model.source_language, model.target_language) != (source_language, target_language):
-            raise ModelError(
-                f"{model.name} translates {model.source_language}->{model.target_language}, "
-                f"not {source_language}->{target_language}; pick another --model"
-            )
-        return model
-    if not hasattr(model, "chat"):
-        raise ModelError(f"model {getattr(model, 'name', model)!r} can neither chat nor translate")
-    return None
-
-
-def _read_plain(source: str) -> str | None:
-    """Text of stdin or a .txt file; None when SOURCE is a page to clean first."""
-    if source == "-":
-        return sys.stdin.read()
-    path = Path(source)
-    if path.suffix.lower() == ".txt" and not re.match(r"^[a-z]+://", source):
-        try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UsageError(f"no such file: {source}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read {source} as UTF-8 text: {exc}") from None
-    return None
-
-
-def run_translate_command(source: str, *, to: str, lines: bool, model_spec: str | None, config_path) -> None:
-    """`newsum translate`: print the translation to stdout, grounding problems to stderr."""
-    to = (to or "").lower()
-    if to not in LANGUAGES:
-        raise UsageError(f"--to must be da or en, not {to!r}")
-    source_language = "da" if to == "en" else "en"
-    plain = _read_plain(source)
-    if lines:
-        if plain is None:
-            raise UsageError("--lines needs plain text: a .txt file or - for stdin")
-        units = plain.splitlines()
-    elif plain is not None:
-        units = [p.strip() for p in re.split(r"\n\s*\n", plain) if p.strip()]
-    else:
-        from .pipeline import load_article
-
-        article = load_article(source)
-        units = ([article.title] if article.title else []) + list(article.paragraphs)
-    from .config import load_config
-    from .models import load_model
-
-    model = load_model(model_spec, config=load_config(config_path))
-    label = "line" if lines else "paragraph"
-    separator = "\n" if lines else "\n\n"
-    results = []
-    # Stream a few units at a time (what the model decodes side by side): long articles show progress, and a
-    # pipe gets each line soon.
-    for start in range(0, len(units), STREAM_BATCH):
-        for i, t in enumerate(translate_texts(units[start:start + STREAM_BATCH], model, source_language, to), start + 1):
-            sys.stdout.write(t.text.replace("\n", " ") if lines else t.text)
-            sys.stdout.write(separator if i < len(units) else "\n")
-            for issue in t.issues:
-                sys.stderr.write(f"newsum: warning: {label} {i}: {issue} (check this translation)\n")
-            results.append(t)
-        sys.stdout.flush()
+def _seq2seq(model: Model, source_language: str, target_language: str) -> Translator | None:
+    """The model's seq2seq translator for the direction; None when it is a chat model (it translates by
+    prompting)."""
+    return model.translator(source_language, target_language)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import platformdirs
 
-from .errors import UsageError
+from summarizer.errors import UsageError
 
 APP = "newsum"
 

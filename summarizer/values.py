@@ -1,15 +1,22 @@
-"""The small typed values passed from one pipeline stage to the next.
+"""The small typed values passed from one pipeline stage to the next, in one direction:
 
-fetch -> Fetched -> clean -> Article -> (summarize, tickers, claims) -> Report -> render
+read_source -> Page -> clean -> Article -> find_facts -> Facts -> summarize -> Summary -> Report -> render
+
+Report.to_dict() is the JSON shape of every output (CLI, digest results, digest JSON); its JSON Schema
+is generated from these dataclasses by summarizer.schema, so the shape is written down once, here.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
+
+# Bumped when a key changes meaning or type; adding a key keeps the version (keys are never renamed).
+SCHEMA_VERSION = "1.0"
 
 
 @dataclass
-class Fetched:
+class Page:
     """Raw bytes of a page or file, decoded to text, with where they came from."""
 
     source: str  # what the user gave: URL, path or "-"
@@ -84,6 +91,14 @@ class Claim:
 
 
 @dataclass
+class Facts:
+    """What the facts stage finds in Article.text without a model: securities and checkable claims."""
+
+    tickers: list[TickerHit] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass
 class Report:
     """Everything newsum says about one article."""
 
@@ -93,29 +108,31 @@ class Report:
     claims: list[Claim] | None = None
 
     def to_dict(self) -> dict:
-        """The JSON shape. Keys are a public contract: add keys, never rename them."""
-        a = self.article
-        out: dict = {
-            "url": a.url,
-            "title": a.title,
-            "author": a.author,
-            "published": a.published,
-            "site": a.site,
-            "attribution": a.attribution,
-            "language": a.language,
-            "paywalled": a.paywalled,
-            "text": a.text,
-        }
+        """The JSON shape (schema.report_schema describes it). Keys are a public contract: add keys, never
+        rename them. The article's and the summary's fields sit at the top level, as in version 0 of the
+        shape; `text` is the paragraphs joined by blank lines, the string every offset indexes."""
+        out: dict = {"schema_version": SCHEMA_VERSION}
+        out.update({k: getattr(self.article, k) for k in ARTICLE_KEYS})
         if self.summary is not None:
             s = self.summary
             out["summary"] = {"en": s.en, "da": s.da}
-            out["source_language"] = s.source_language
-            out["model"] = s.model
-            out["grounded"] = s.grounded
-            out["grounding_issues"] = list(s.grounding_issues)
-            out["timings"] = dict(s.timings)
+            out.update({k: _plain(getattr(s, k)) for k in SUMMARY_KEYS})
         if self.tickers is not None:
             out["tickers"] = [asdict(t) for t in self.tickers]
         if self.claims is not None:
             out["claims"] = [asdict(c) for c in self.claims]
         return out
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+# The top-level keys Report.to_dict takes from Article (its paragraphs as `text`) and from Summary (its
+# two blocks nested under `summary`); schema.py builds the JSON Schema from the same lists.
+ARTICLE_KEYS = ("url", "title", "author", "published", "site", "attribution", "language", "paywalled", "text")
+SUMMARY_KEYS = ("source_language", "model", "grounded", "grounding_issues", "timings")
+
+
+def _plain(value):
+    """A copy of a list or dict field, so the dict does not share state with the value."""
+    return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value

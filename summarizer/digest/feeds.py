@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from .errors import NewsumError, UsageError
+from summarizer.errors import NewsumError, UsageError
 
 SOURCE_KEYS = {"name", "url", "language", "limit", "include", "exclude", "full_page"}
 LANGUAGES = {"da", "en"}
@@ -180,7 +180,7 @@ def read_feed(source: Source, *, etag: str | None = None, last_modified: str | N
 
     The validators are only sent back as they were given: the caller stores new ones together with
     the entries they cover (see Store.record_feed)."""
-    from . import fetch
+    from summarizer.fetch import source as fetch
 
     try:
         got = fetch.fetch_url(source.url, etag=etag, last_modified=last_modified)

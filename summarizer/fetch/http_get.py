@@ -1,6 +1,6 @@
 """One HTTP GET with newsum's rules: redirects by hand, retries with backoff, size and time caps.
 
-Split out of fetch.py (which turns any SOURCE into a `Fetched`) because this is the only part that
+Split out of fetch.py (which turns any SOURCE into a `Page`) because this is the only part that
 talks to the network; fetch.py re-exports the public names (fetch_url, make_client, FetchResult).
 
 One GET, redirects followed by hand (at most MAX_REDIRECTS, loops detected, non-http targets
@@ -26,8 +26,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from . import __version__
-from .errors import FetchError, NoArticleError
+from summarizer.errors import FetchError, NoArticleError
+from summarizer.version import __version__
 
 DEFAULT_MAX_BYTES = 5_000_000
 DEFAULT_TIMEOUT = 15.0

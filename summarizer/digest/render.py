@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
-from . import __version__
+from summarizer.version import __version__
 
 TOP_TICKERS = 10
 FLAG_LABELS = {

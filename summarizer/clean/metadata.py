@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .boilerplate import _squash, _words, rules
+from summarizer.clean.line_rules import _squash, _words, rules
 
 _ISO_DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})")
 

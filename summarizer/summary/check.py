@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
-from .numbers import Quantity, find_quantities, same_quantity
+from summarizer.facts.quantities import Quantity, find_quantities, same_quantity
+from summarizer.facts.tickers import find_tickers
+from summarizer.resources import data_text
 
 WEEKDAYS = {
     "monday": 0, "mandag": 0, "tuesday": 1, "tirsdag": 1, "wednesday": 2, "onsdag": 2,
@@ -45,7 +46,7 @@ SENTENCE_END = re.compile(r"[.!?:]\s*$|^\s*$")
 
 @lru_cache(maxsize=1)
 def alias_groups() -> list[set[str]]:
-    raw = resources.files("summarizer.data").joinpath("name_aliases.tsv").read_text(encoding="utf-8")
+    raw = data_text("name_aliases.tsv")
     groups = [{a.strip().lower() for a in line.split("\t") if a.strip()} for line in raw.splitlines()
               if line.strip() and not line.startswith("#")]
     for da, en in glossary_pairs():
@@ -55,7 +56,7 @@ def alias_groups() -> list[set[str]]:
 
 @lru_cache(maxsize=1)
 def glossary_pairs() -> list[tuple[str, str]]:
-    raw = resources.files("summarizer.data").joinpath("glossary.tsv").read_text(encoding="utf-8")
+    raw = data_text("glossary.tsv")
     pairs = []
     for line in raw.splitlines():
         if line.strip() and not line.startswith("#") and "\t" in line:
@@ -170,11 +171,7 @@ def supports(article_q: Quantity, summary_q: Quantity) -> bool:
     return _precision(summary_q) >= _precision(article_q)
 
 
-def _ticker_hits(text: str) -> list:
-    """Securities named in text, found with the tickers gazetteer."""
-    from .tickers import find_tickers
 
-    return find_tickers(text)
 
 
 def check(
@@ -187,8 +184,8 @@ def check(
     """Problems with output as a statement about article_text; [] when everything checkable is there."""
     issues: list[str] = []
     if article_symbols is None:
-        article_symbols = {h.symbol for h in _ticker_hits(article_text)}
-    output_hits = _ticker_hits(output)
+        article_symbols = {h.symbol for h in find_tickers(article_text)}
+    output_hits = find_tickers(output)
     for hit in output_hits:  # known securities, also at a sentence start ("Apple rose 4%.")
         if hit.symbol not in article_symbols:
             issues.append(f"name {hit.text!r} ({hit.symbol}) is not in the article")

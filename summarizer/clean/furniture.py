@@ -14,7 +14,15 @@ from itertools import islice
 
 from lxml import etree
 
-from .boilerplate import _SENTENCE_END_RE, _load_json, _norm, _squash, _words, is_paywall_prompt, rules
+from summarizer.clean.line_rules import (
+    _SENTENCE_END_RE,
+    _load_json,
+    _norm,
+    _squash,
+    _words,
+    is_paywall_prompt,
+    rules,
+)
 
 
 def _class_id(el) -> str:

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import re
 
-from .boilerplate import _squash, _words, attribution_of, is_boilerplate, is_paywall_prompt, is_prose
-from .metadata import author_of, is_date_line, parse_date
+from summarizer.clean.line_rules import (
+    _squash,
+    _words,
+    attribution_of,
+    is_boilerplate,
+    is_paywall_prompt,
+    is_prose,
+)
+from summarizer.clean.metadata import author_of, is_date_line, parse_date
 
 
 def _text_units(text: str) -> list[str]:

@@ -13,9 +13,10 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import pysbd
+
+from summarizer.resources import data_text
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 HAS_NUMBER = re.compile(r"\d")
@@ -32,7 +33,7 @@ class Sentence:
 @lru_cache(maxsize=4)
 def stopwords(language: str) -> frozenset[str]:
     lang = language if language in ("da", "en") else "en"
-    raw = resources.files("summarizer.data").joinpath(f"stopwords.{lang}.txt").read_text(encoding="utf-8")
+    raw = data_text(f"stopwords.{lang}.txt")
     return frozenset(w.strip() for w in raw.splitlines() if w.strip() and not w.startswith("#"))
 
 

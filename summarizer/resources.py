@@ -1,4 +1,9 @@
-"""Prompts are files, one per task and language, versioned by name: prompts/summarize.en.v1.txt.
+"""Package data and prompt files, each read once per process.
+
+Data files (word lists, gazetteer, glossary) live in summarizer/data/ and are read with data_text,
+data_json or data_lines.
+
+Prompts are files, one per task and language, versioned by name: prompts/summarize.en.v1.txt.
 
 A prompt file is a list of chat messages, each starting with a line `### system`, `### user` or
 `### assistant` (text before the first header is a comment). `$name` placeholders are filled with
@@ -8,13 +13,33 @@ summarizer/prompts/ (see pyproject's force-include); in a dev checkout in the re
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from string import Template
 
-from .errors import NewsumError
+from summarizer.errors import NewsumError
+
+
+@lru_cache(maxsize=None)
+def data_text(name: str) -> str:
+    """The text of summarizer/data/NAME."""
+    return resources.files("summarizer.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=None)
+def data_json(name: str):
+    return json.loads(data_text(name))
+
+
+@lru_cache(maxsize=None)
+def data_lines(name: str) -> tuple[str, ...]:
+    """The stripped lines of a word list, without blank lines and `#` comments."""
+    return tuple(s for s in (line.strip() for line in data_text(name).splitlines()) if s and not s.startswith("#"))
+
 
 HEADER = re.compile(r"^### (system|user|assistant)\s*$", re.MULTILINE)
 VERSIONED = re.compile(r"^(?P<task>.+)\.v(?P<version>\d+)\.txt$")

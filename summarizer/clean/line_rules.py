@@ -9,13 +9,13 @@ read, and tuned against the benchmark, apart from the extraction that feeds them
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from lxml import etree
+
+from summarizer.resources import data_json
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -60,7 +60,7 @@ class _Rules:
 
 
 def _load_json(name: str) -> dict:
-    return json.loads(resources.files("summarizer.data").joinpath(name).read_text("utf-8"))
+    return data_json(name)
 
 
 def _alternation(phrases: list[str]) -> str:

@@ -1,0 +1,72 @@
+"""The JSON Schema (draft 2020-12) of a Report's JSON, generated from the dataclasses in values.py.
+
+Every output that carries a report uses this one shape: `newsum SOURCE --format json`, the results the
+digest stores, and each article of the digest's JSON. `newsum schema` prints it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+
+from summarizer.values import (
+    ARTICLE_KEYS,
+    SCHEMA_VERSION,
+    SUMMARY_KEYS,
+    Article,
+    Claim,
+    Summary,
+    TickerHit,
+)
+
+_SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
+
+
+def _schema_of(tp) -> dict:
+    """The JSON Schema of a Python type hint: scalars, optionals, lists, dicts and dataclasses."""
+    if tp in _SCALARS:
+        return {"type": _SCALARS[tp]} if tp is not float else {"type": "number"}
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return {"anyOf": [_schema_of(a) for a in typing.get_args(tp)]}
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        return {"type": "array", "items": _schema_of(item)}
+    if origin is dict:
+        _, value = typing.get_args(tp)
+        return {"type": "object", "additionalProperties": _schema_of(value)}
+    if dataclasses.is_dataclass(tp):
+        return _object(tp, [f.name for f in dataclasses.fields(tp)])
+    raise TypeError(f"no JSON Schema for {tp!r}")
+
+
+def _object(cls, keys) -> dict:
+    hints = typing.get_type_hints(cls)
+    props = {k: _schema_of(hints[k]) for k in keys if k in hints}
+    return {"type": "object", "properties": props, "required": list(props)}
+
+
+def report_schema() -> dict:
+    article = _object(Article, ARTICLE_KEYS)
+    article["properties"]["text"] = {"type": "string", "description": "paragraphs joined by blank lines; offsets index it"}
+    summary = _object(Summary, SUMMARY_KEYS)
+    properties = {
+        "schema_version": {"const": SCHEMA_VERSION},
+        **article["properties"],
+        "summary": {"type": "object", "properties": {"en": {"type": "string"}, "da": {"type": "string"}},
+                    "required": ["en", "da"]},
+        **summary["properties"],
+        "tickers": {"type": "array", "items": _schema_of(TickerHit)},
+        "claims": {"type": "array", "items": _schema_of(Claim)},
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "newsum report",
+        "description": "What newsum says about one article. Keys are added in later versions, never renamed.",
+        "type": "object",
+        "properties": properties,
+        "required": ["schema_version", *ARTICLE_KEYS],
+        # a summary comes with all of its keys or none of them
+        "dependentRequired": {"summary": list(SUMMARY_KEYS)},
+    }
