@@ -84,10 +84,6 @@ def main() -> int:
         os.environ["NEWSUM_NO_KV_FILES"] = "1"
 
     sys.path.insert(0, str(REPO))
-    if args.no_draft:
-        from summarizer.models import llama_batch
-
-        llama_batch.DRAFT_TOKENS = 0
     from summarizer.clean.language import detect
     from summarizer.models import load_model
     from summarizer.pipeline import load_article
@@ -95,7 +91,7 @@ def main() -> int:
 
     pages = args.pages or sorted((REPO / "samples").glob("*.html")) + sorted(FINANCE_DEV.glob("*.html"))
     started = time.perf_counter()
-    model = CountingModel(load_model(None))
+    model = CountingModel(load_model(None, config={"draft_tokens": 0} if args.no_draft else None))
     print(f"model {model.name} loaded in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     rows = []
     for page in pages:

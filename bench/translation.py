@@ -60,15 +60,10 @@ def main() -> int:
 
     sys.path.insert(0, str(REPO))
     from summarizer.models import load_model
-    from summarizer.summary import translate
-    from summarizer.summary.translate import STREAM_BATCH, translate_texts
+    from summarizer.pipeline import TRANSLATE_BATCH
+    from summarizer.summary.translate import translate_texts
 
-    if args.retrieved is not None:
-        for version in list(translate.RETRIEVED_PER_PROMPT):
-            translate.RETRIEVED_PER_PROMPT[version] = args.retrieved
-    if args.word_hints is not None:
-        for version in list(translate.RETRIEVED_PER_PROMPT):  # every known translate prompt version
-            translate.WORD_HINTS_PER_PROMPT[version] = args.word_hints == "on"
+    word_hints = None if args.word_hints is None else args.word_hints == "on"
 
     src, tgt = args.direction.split("-")
     rows = load_pairs(args.data, args.limit, heldout=args.heldout)
@@ -77,8 +72,9 @@ def main() -> int:
     model = load_model(args.model)
     started = time.perf_counter()
     hyps, flagged = [], 0
-    for start in range(0, len(sources), STREAM_BATCH):  # as `newsum translate --lines` hands them over
-        for i, t in enumerate(translate_texts(sources[start:start + STREAM_BATCH], model, src, tgt), start):
+    for start in range(0, len(sources), TRANSLATE_BATCH):  # as `newsum translate --lines` hands them over
+        batch = sources[start:start + TRANSLATE_BATCH]
+        for i, t in enumerate(translate_texts(batch, model, src, tgt, retrieved=args.retrieved, hint_words=word_hints), start):
             hyps.append(t.text)
             flagged += bool(t.issues)
             if i < args.show:

@@ -215,13 +215,16 @@ def digest_cmd(
 
 
 @app.command("schema")
-def schema_cmd() -> None:
-    """Print the JSON Schema (draft 2020-12) of `newsum SOURCE --format json` and the digest's results."""
+def schema_cmd(
+    digest: bool = typer.Option(False, "--digest", help="The schema of the digest's JSON file instead."),
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of `newsum SOURCE --format json` (a report, also what the
+    digest stores per article), or with --digest of the digest's JSON file."""
     import json
 
-    from summarizer.schema import report_schema
+    from summarizer.schema import digest_schema, report_schema
 
-    typer.echo(json.dumps(report_schema(), indent=2, ensure_ascii=False))
+    typer.echo(json.dumps(digest_schema() if digest else report_schema(), indent=2, ensure_ascii=False))
 
 
 def _list_entry(entry) -> None:

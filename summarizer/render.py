@@ -11,17 +11,20 @@ import json
 from summarizer.facts.tickers import (
     unique_symbols,  # report.tickers has every mention; show one line per symbol
 )
+from summarizer.text import escape_controls, without_controls
 from summarizer.values import Report
 
 
 def render(report: Report, fmt: str) -> str:
+    """Report -> the output document. Article text is untrusted: no control character reaches a terminal
+    (JSON escapes them, the other formats drop them), and HTML escapes markup."""
     if fmt == "json":
-        return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        return escape_controls(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)) + "\n"
     if fmt == "markdown":
-        return render_markdown(report)
+        return without_controls(render_markdown(report))
     if fmt == "html":
-        return render_html(report)
-    return render_text(report)
+        return without_controls(render_html(report))
+    return without_controls(render_text(report))
 
 
 def _meta_line(report: Report) -> str:

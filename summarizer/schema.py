@@ -70,3 +70,46 @@ def report_schema() -> dict:
         # a summary comes with all of its keys or none of them
         "dependentRequired": {"summary": list(SUMMARY_KEYS)},
     }
+
+
+def digest_schema() -> dict:
+    """The digest's JSON file: each article is a report (its clean text left in the store) plus where it
+    came from and how the run saw it."""
+    report = report_schema()
+    article = {
+        "type": "object",
+        "properties": {
+            **report["properties"],
+            # results stored before the shape was versioned say "0": the same keys, no version field
+            "schema_version": {"type": "string"},
+            "entry_id": {"type": "integer"},
+            "guid": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "source": {"type": "string", "description": "the feed's name in the config"},
+            "link": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "flags": {"type": "array", "items": {"enum": ["ungrounded", "paywalled", "truncated", "no-summary"]}},
+            "ticker_summary": {"type": "array", "items": {"type": "object", "properties": {
+                "symbol": {"type": "string"}, "name": {"type": "string"}, "mentions": {"type": "integer"}},
+                "required": ["symbol", "name", "mentions"]}},
+            "stage_seconds": {"type": "object", "additionalProperties": {"type": "number"}},
+        },
+        "required": [k for k in report["required"] if k != "text"] + ["entry_id", "source", "link", "flags"],
+        "dependentRequired": report["dependentRequired"],
+    }
+    ranked = {"type": "object", "properties": {"symbol": {"type": "string"}, "name": {"type": "string"},
+                                               "articles": {"type": "integer"}, "mentions": {"type": "integer"}}}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "newsum digest",
+        "type": "object",
+        "properties": {
+            "schema_version": {"const": SCHEMA_VERSION},
+            "generated_at": {"type": "string"},
+            "since": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "group_by": {"enum": ["source", "ticker"]},
+            "top_tickers": {"type": "array", "items": ranked},
+            "articles": {"type": "array", "items": article},
+            "failures": {"type": "array", "items": {"type": "object", "properties": {
+                "what": {"type": "string"}, "error": {"type": "string"}}, "required": ["what", "error"]}},
+        },
+        "required": ["schema_version", "generated_at", "group_by", "articles", "failures"],
+    }

@@ -1,19 +1,27 @@
-"""The user's config file (TOML): default model, digest sources and options.
+"""newsum's settings: the config file (TOML) plus the environment, read into one Settings value.
 
-Location: platformdirs' user config dir (e.g. ~/.config/newsum/config.toml), or --config.
-Each stage reads the keys it owns; this module only finds and parses the file.
+The file: platformdirs' user config dir (e.g. ~/.config/newsum/config.toml), or --config. Its top-level
+keys are run-wide (model, threads, n_ctx, device, draft_tokens); tables belong to a stage ([digest] and
+[[sources]] to the digest, which reads them from `Settings.file`). Environment variables win over the
+file: NEWSUM_THREADS, NEWSUM_NO_LLM_CACHE=1, NEWSUM_NO_KV_FILES=1. Nothing else reads the environment
+for these, and nothing overwrites module globals to change them: a bench script builds another Settings.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import platformdirs
 
-from summarizer.errors import UsageError
+from summarizer.errors import ModelError, UsageError
 
 APP = "newsum"
+DEFAULT_N_CTX = 4096  # llama.cpp KV cells, shared by the prompts decoded side by side and the cached ones
+DEFAULT_DRAFT_TOKENS = 3  # prompt-lookup guesses checked per step of a lone sequence (0: plain steps)
 
 
 def default_config_path() -> Path:
@@ -26,6 +34,59 @@ def cache_dir() -> Path:
 
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP))
+
+
+def available_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str | None = None  # a preset, .gguf path, checkpoint folder or HF id; None: the default preset
+    threads: int = field(default_factory=available_cores)  # llama.cpp threads
+    n_ctx: int = DEFAULT_N_CTX
+    device: str = "auto"  # transformers: auto, cpu, cuda
+    draft_tokens: int = DEFAULT_DRAFT_TOKENS
+    llm_cache: bool = True  # reuse model outputs from <cache dir>/llm
+    kv_files: bool = True  # save and load prompt openings' KV caches under <cache dir>/kv
+    file: Mapping = field(default_factory=dict)  # the whole parsed config, for the stages' own tables
+
+    @classmethod
+    def from_config(cls, config: Mapping | None = None, env: Mapping[str, str] | None = None) -> Settings:
+        """Defaults, then the config's top-level keys, then the environment; wrong values are refused."""
+        config = config or {}
+        env = os.environ if env is None else env
+        threads = env.get("NEWSUM_THREADS") or config.get("threads")
+        return cls(
+            model=config.get("model") or None,
+            threads=available_cores() if threads in (None, "", 0, "0") else _whole(threads, "threads", minimum=1),
+            n_ctx=_whole(config.get("n_ctx", DEFAULT_N_CTX), "n_ctx"),
+            device=str(config.get("device") or "auto"),
+            draft_tokens=_whole(config.get("draft_tokens", DEFAULT_DRAFT_TOKENS), "draft_tokens"),
+            llm_cache=env.get("NEWSUM_NO_LLM_CACHE") != "1",
+            kv_files=env.get("NEWSUM_NO_KV_FILES") != "1",
+            file=config,
+        )
+
+    def but(self, **changes) -> Settings:
+        """A copy with some fields changed (what a bench script does instead of patching globals)."""
+        return replace(self, **changes)
+
+
+def _whole(value, key: str, minimum: int = 0) -> int:
+    """A whole number >= minimum; the message names the config key (or NEWSUM_THREADS)."""
+    if isinstance(value, bool):
+        value = None
+    try:
+        number = int(value)
+        if str(number) != str(value).strip():
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ModelError(f"config key `{key}` must be a whole number >= {minimum}, not {value!r}"
+                         + (" (or NEWSUM_THREADS)" if key == "threads" else "")) from None
+    if number < minimum:
+        raise ModelError(f"config key `{key}` must be a whole number >= {minimum}, not {number}")
+    return number
 
 
 def load_config(path: str | Path | None = None) -> dict:
@@ -41,3 +102,7 @@ def load_config(path: str | Path | None = None) -> dict:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"config file {p} is not valid TOML: {exc}") from exc
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    return Settings.from_config(load_config(path))

@@ -104,3 +104,18 @@ def _trim(text: str, s: Sentence) -> Sentence:
     if body[-1:] in CLOSERS and not any(c in body[:-1] for c in OPENERS if c != ")"):
         end -= 1
     return Sentence(start, end, s.paragraph)
+
+
+# C0 controls but tab and newline, DEL, and C1 controls: ESC/CSI/OSC sequences in a page's text would
+# otherwise move the cursor, retitle the window or write the clipboard of the terminal showing them.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """text with every control character removed except newline and tab."""
+    return _CONTROLS.sub("", text)
+
+
+def escape_controls(json_text: str) -> str:
+    """A JSON document with the C1 controls and DEL escaped too (json.dumps escapes only C0)."""
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)

@@ -25,7 +25,12 @@ LAST_MODIFIED = "Wed, 25 Nov 2026 06:00:00 GMT"
 
 
 def load_texts(n: int = 30) -> list[dict]:
-    """n real articles: the 12 finance dev pages, then Zyte bodies of 1200-3500 characters."""
+    """n real articles: the 12 finance dev pages, then Zyte bodies of 1200-3500 characters. Without
+    shared/ beside the repo (a plain clone) the tests that serve them skip, saying why."""
+    if not (SHARED / "bench/finance-dev/ground-truth.json").is_file():
+        import pytest
+
+        pytest.skip(f"the digest site serves shared/bench article texts; {SHARED} is not there")
     texts = []
     finance = json.loads((SHARED / "bench/finance-dev/ground-truth.json").read_text())
     for key in sorted(finance):

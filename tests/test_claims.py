@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REPO, SHARED
+from conftest import REPO, SAMPLES, SHARED
 
 from summarizer.facts.claims import find_claims
 from summarizer.facts.model_claims import with_model_claims
@@ -13,7 +13,7 @@ from summarizer.models.fake import FakeModel
 from summarizer.text import split_sentences
 from summarizer.values import Article, Report
 
-OEU = SHARED / "seed" / "oeu-zerohedge-smallcap.txt"
+OEU = SAMPLES / "oeu-zerohedge-smallcap.txt"  # the seed page, as bundled
 FINANCE_DEV = SHARED / "bench" / "finance-dev" / "ground-truth.json"
 LABELLED = REPO / "tests" / "data" / "entities.jsonl"
 

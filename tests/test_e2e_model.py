@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SAMPLES, SHARED
+from conftest import SAMPLES
 
 from summarizer.summary.check import check
 from summarizer.values import Article
@@ -34,7 +34,7 @@ def oeu_article() -> Article:
 
         return load_article(str(page))
     # Before the sample page existed: the seed text's article paragraphs, chrome and the ad dropped.
-    raw = (SHARED / "seed" / "oeu-zerohedge-smallcap.txt").read_text(encoding="utf-8")
+    raw = (SAMPLES / "oeu-zerohedge-smallcap.txt").read_text(encoding="utf-8")
     body = raw.split("Fra Zerohedge:", 1)[1].split("Tilmeld dig", 1)[0]
     paras = [p.strip() for p in body.split("\n\n") if p.strip() and "Wall Street Furious" not in p]
     return Article(paragraphs=paras, title="US: Small cap aktier underperformer markant S&P 500", language="en")

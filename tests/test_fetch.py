@@ -15,8 +15,8 @@ import brotli
 import pytest
 from conftest import Reply
 
-from summarizer.errors import FetchError, NoArticleError, UsageError
 from summarizer import fetch
+from summarizer.errors import FetchError, NoArticleError, UsageError
 from summarizer.version import __version__
 
 DANISH = "Nationalbanken hævede renten. “Det er for tidligt”, siger økonom Søren Ørsted fra Århus; €5 mia."

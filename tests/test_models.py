@@ -23,6 +23,7 @@ from summarizer.models.packaged import (
     is_verified,
     joined_path,
 )
+from summarizer.settings import Settings
 
 PREFIX = "newsumtest_fake_part"
 
@@ -163,15 +164,17 @@ def test_hf_id_without_cache_fails_fast_with_the_download_command(tmp_path, monk
     assert time.monotonic() - started < 10
 
 
-def test_threads(monkeypatch):
-    monkeypatch.delenv("NEWSUM_THREADS", raising=False)
-    assert registry.threads({}) == len(os.sched_getaffinity(0))
-    assert registry.threads({"threads": 1}) == 1
-    monkeypatch.setenv("NEWSUM_THREADS", "3")
-    assert registry.threads({"threads": 1}) == 3
-    monkeypatch.setenv("NEWSUM_THREADS", "many")
+def test_settings_from_defaults_config_and_environment():
+    assert Settings.from_config({}, env={}).threads == len(os.sched_getaffinity(0))
+    assert Settings.from_config({"threads": 1}, env={}).threads == 1
+    assert Settings.from_config({"threads": 1}, env={"NEWSUM_THREADS": "3"}).threads == 3  # the environment wins
     with pytest.raises(ModelError, match="whole number"):
-        registry.threads({})
+        Settings.from_config({}, env={"NEWSUM_THREADS": "many"})
+    with pytest.raises(ModelError, match="n_ctx"):
+        Settings.from_config({"n_ctx": -1}, env={})
+    plain = Settings.from_config({"n_ctx": 2048, "draft_tokens": 0}, env={"NEWSUM_NO_LLM_CACHE": "1"})
+    assert (plain.n_ctx, plain.draft_tokens, plain.llm_cache, plain.kv_files) == (2048, 0, False, True)
+    assert plain.but(kv_files=False).kv_files is False and plain.kv_files is True
 
 
 def test_missing_default_parts_through_load_model(monkeypatch):
@@ -273,10 +276,10 @@ def test_default_model_stop_and_context_errors(default_model):
 
 
 def test_prompt_lookup_drafts_what_followed_the_latest_earlier_occurrence():
-    from summarizer.models.llama_batch import DRAFT_TOKENS, _draft
+    from summarizer.models.llama_batch import _draft
 
-    assert DRAFT_TOKENS == 3
-    assert _draft([1, 2, 3, 4, 5, 9, 1, 2]) == [3, 4, 5]
-    assert _draft([1, 2, 3, 1, 2, 7, 8, 1, 2]) == [7, 8, 1]  # the latest occurrence wins
-    assert _draft([1, 2, 3, 4, 9, 3, 4]) == [9, 3, 4]  # may run on into the tokens just generated
-    assert _draft([5, 6, 7]) == [] and _draft([1, 2]) == []
+    assert _draft([1, 2, 3, 4, 5, 9, 1, 2], 3) == [3, 4, 5]
+    assert _draft([1, 2, 3, 1, 2, 7, 8, 1, 2], 3) == [7, 8, 1]  # the latest occurrence wins
+    assert _draft([1, 2, 3, 4, 9, 3, 4], 3) == [9, 3, 4]  # may run on into the tokens just generated
+    assert _draft([1, 2, 3, 4, 5, 9, 1, 2], 1) == [3] and _draft([1, 2, 3, 1, 2], 0) == []
+    assert _draft([5, 6, 7], 3) == [] and _draft([1, 2], 3) == []

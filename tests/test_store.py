@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import SHARED
+from conftest import SAMPLES
 
 from summarizer.digest import store as store_mod
 from summarizer.digest.store import Store, canonical_url, containment, fingerprint
 
-SEED = (SHARED / "seed/oeu-zerohedge-smallcap.txt").read_text(encoding="utf-8")
+SEED = (SAMPLES / "oeu-zerohedge-smallcap.txt").read_text(encoding="utf-8")  # the seed page, as bundled
 # The Zerohedge article inside ØU's page: what the original site would give after cleaning.
 ORIGINAL = SEED.split("Fra Zerohedge:")[1].split("Tilmeld dig")[0].replace(
     "Wall Street Furious Over New Trading Algorithm", "")

@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, SHARED
+from conftest import REPO, SAMPLES
 
 from summarizer.facts.tickers import find_tickers, gazetteer, unique_symbols
 
-OEU = SHARED / "seed" / "oeu-zerohedge-smallcap.txt"
+OEU = SAMPLES / "oeu-zerohedge-smallcap.txt"  # the seed page, as bundled
 
 
 def symbols(text: str) -> list[str]:

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from typer.testing import CliRunner
 
 import summarizer.models
@@ -137,13 +136,13 @@ def test_word_hints_skip_names_that_are_also_words():
     assert ("tom", "empty") in word_hints("Kassen er tom.", "da", "en")
 
 
-def test_prompt_gets_a_word_hint_turn_only_when_its_version_asks_for_it(monkeypatch):
+def test_prompt_gets_a_word_hint_turn_only_when_its_version_asks_for_it():
     version = translate.load_prompt("translate.en-da").version
-    monkeypatch.setitem(translate.WORD_HINTS_PER_PROMPT, version, False)
-    plain, _ = build_messages("Where can we buy it?", "en", "da")
-    monkeypatch.setitem(translate.WORD_HINTS_PER_PROMPT, version, True)
-    hinted, _ = build_messages("Where can we buy it?", "en", "da")
-    assert len(hinted) == len(plain) + 2
+    assert translate.WORD_HINTS_PER_PROMPT[version] is True
+    default, _ = build_messages("Where can we buy it?", "en", "da")
+    plain, _ = build_messages("Where can we buy it?", "en", "da", hint_words=False)
+    hinted, _ = build_messages("Where can we buy it?", "en", "da", hint_words=True)
+    assert default == hinted and len(hinted) == len(plain) + 2
     assert hinted[-3:-1] == [{"role": "user", "content": "buy"}, {"role": "assistant", "content": "købe"}]
     assert hinted[-1] == plain[-1] == {"role": "user", "content": "Where can we buy it?"}
 

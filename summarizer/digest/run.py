@@ -37,7 +37,7 @@ from summarizer.digest.render import RENDERERS, article_tickers, top_tickers
 from summarizer.digest.store import Store, StoredEntry
 from summarizer.errors import DigestError, ModelError, NewsumError, UsageError
 from summarizer.settings import default_config_path, load_config
-from summarizer.values import Article, Report
+from summarizer.values import SCHEMA_VERSION, Article, Report
 
 TRUNCATION_MARKS = ("…", "...", "[…]", "[...]", "read more", "læs mere", "continue reading")
 
@@ -273,6 +273,7 @@ def build_document(results: list[dict], *, now: datetime, since: str | None, gro
     articles = []
     for r in results:
         rep = dict(r["report"])
+        rep.setdefault("schema_version", "0")  # stored before reports carried their version
         rep.pop("text", None)  # the clean text stays in the store; the digest shows summaries
         summary = rep.get("summary")
         flags = [flag for flag, on in (
@@ -295,6 +296,7 @@ def build_document(results: list[dict], *, now: datetime, since: str | None, gro
             "stage_seconds": r["timings"],  # load (fetch+clean) and analyse, as this run measured them
         })
     return {
+        "schema_version": SCHEMA_VERSION,
         "generated_at": now.isoformat(timespec="seconds"),
         "since": since,
         "group_by": group_by,

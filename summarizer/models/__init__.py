@@ -13,9 +13,8 @@ What load_model returns: a base.Model (`can_chat`, `chat`, `chat_many`, `count_t
 
 Specs: a preset name, a .gguf path, a checkpoint folder (config.json inside), or a Hugging Face id from
 the local cache (never downloaded). None -> config key `model` -> the default preset.
-Config keys read here: `model`, `threads` (llama.cpp; env NEWSUM_THREADS wins; default: all cores),
-`n_ctx` (llama.cpp KV cells, shared by the prompts decoded side by side and the cached ones; default 4096),
-`device` (transformers: "auto", "cpu", "cuda").
+Options come as one settings.Settings (or the parsed config file it is made from): `model`, `threads`,
+`n_ctx`, `device`, `draft_tokens`, and whether llama.cpp saves prompt openings (`kv_files`).
 Models are loaded once per process and reused (the digest summarizes many articles with one model);
 torch/transformers are imported only when a transformers model is loaded.
 """
@@ -25,7 +24,6 @@ from __future__ import annotations
 import atexit
 from pathlib import Path
 
-from summarizer.errors import ModelError
 from summarizer.models.base import Generation, Model, Translator, TranslatorPair
 from summarizer.models.packaged import ensure_joined
 from summarizer.models.registry import (
@@ -34,8 +32,8 @@ from summarizer.models.registry import (
     ResolvedSpec,
     hf_cached_snapshot,
     resolve_spec,
-    threads,
 )
+from summarizer.settings import Settings
 
 __all__ = [
     "load_model", "describe_models", "loaded_models", "Model", "Translator", "TranslatorPair",
@@ -45,14 +43,15 @@ __all__ = [
 _LOADED: dict[tuple, Model] = {}
 
 
-def load_model(spec: str | None = None, *, config: dict | None = None) -> Model:
-    """Load (or reuse) the model a spec names. Raises ModelError with a fix the user can run."""
-    config = config or {}
-    resolved = resolve_spec(spec, config)
-    key = _cache_key(resolved, config)
+def load_model(spec: str | None = None, *, config: dict | Settings | None = None) -> Model:
+    """Load (or reuse) the model a spec names (None: config key `model`, else the default preset).
+    config: the parsed config file, or Settings. Raises ModelError with a fix the user can run."""
+    settings = config if isinstance(config, Settings) else Settings.from_config(config)
+    resolved = resolve_spec(spec, dict(settings.file) | ({"model": settings.model} if settings.model else {}))
+    key = _cache_key(resolved, settings)
     model = _LOADED.get(key)
     if model is None:
-        model = _load(resolved, config)
+        model = _load(resolved, settings)
         _LOADED[key] = model
     return model
 
@@ -72,36 +71,30 @@ def loaded_models() -> list[Model]:
     return list(_LOADED.values())
 
 
-def _cache_key(resolved: ResolvedSpec, config: dict) -> tuple:
+def _cache_key(resolved: ResolvedSpec, settings: Settings) -> tuple:
     if resolved.backend == "llama.cpp":
         # Not threads: a second 1 GB copy for another thread count is never worth it; the first one serves.
-        from summarizer.models.llama_cpp import DEFAULT_N_CTX
-
-        options = (_int_option(config, "n_ctx", DEFAULT_N_CTX),)
+        options = (settings.n_ctx, settings.draft_tokens, settings.kv_files)
     else:
-        options = (str(config.get("device") or "auto"),)
+        options = (settings.device,)
     return (resolved.source, resolved.name, str(resolved.path), resolved.preset, options)
 
 
-def _load(resolved: ResolvedSpec, config: dict) -> Model:
+def _load(resolved: ResolvedSpec, settings: Settings) -> Model:
     if resolved.backend == "llama.cpp":
-        from summarizer.models.llama_cpp import DEFAULT_N_CTX, LlamaCppChat
+        from summarizer.models.llama_cpp import LlamaCppChat
 
         if resolved.preset is not None and resolved.preset.packaged is not None:
             path = ensure_joined(resolved.preset.packaged)
             name = Path(resolved.preset.packaged.file_name).stem
         else:
             path, name = resolved.path, resolved.name
-        return LlamaCppChat(
-            path,
-            name=name,
-            threads=threads(config),
-            n_ctx=_int_option(config, "n_ctx", DEFAULT_N_CTX),
-        )
+        return LlamaCppChat(path, name=name, threads=settings.threads, n_ctx=settings.n_ctx,
+                            draft_tokens=settings.draft_tokens, kv_files=settings.kv_files)
 
     from summarizer.models.transformers_backend import load_checkpoint
 
-    device = str(config.get("device") or "auto")
+    device = settings.device
     if resolved.preset is None:
         return load_checkpoint(resolved.path, name=resolved.name, device=device)
     folders = [hf_cached_snapshot(repo_id) for repo_id in resolved.preset.hf_ids]  # a missing one fails before any load
@@ -110,13 +103,6 @@ def _load(resolved: ResolvedSpec, config: dict) -> Model:
         by_direction = {(m.source_language, m.target_language): m for m in models}
         return TranslatorPair(resolved.preset.name, da_en=by_direction[("da", "en")], en_da=by_direction[("en", "da")])
     return models[0]
-
-
-def _int_option(config: dict, key: str, default: int) -> int:
-    value = config.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ModelError(f"config key `{key}` must be a whole number >= 0, not {value!r}")
-    return value
 
 
 def describe_models(config_path: str | Path | None = None) -> str:

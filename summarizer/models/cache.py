@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from summarizer.models.base import Generation, Model, budgets
-from summarizer.settings import cache_dir
+from summarizer.settings import Settings, cache_dir
 
 
 def text_hash(text: str) -> str:
@@ -25,7 +25,7 @@ def text_hash(text: str) -> str:
 class LLMCache:
     def __init__(self, directory: Path | None = None, enabled: bool | None = None) -> None:
         self.directory = directory or (cache_dir() / "llm")
-        self.enabled = (os.environ.get("NEWSUM_NO_LLM_CACHE") != "1") if enabled is None else enabled
+        self.enabled = Settings.from_config().llm_cache if enabled is None else enabled
         self.hits = 0
         self.misses = 0
 

@@ -6,7 +6,6 @@ It only looks (find_spec, stat, the HF cache): it never joins, loads or download
 from __future__ import annotations
 
 from summarizer.errors import ModelError
-from summarizer.models.llama_cpp import DEFAULT_N_CTX
 from summarizer.models.packaged import (
     PIP_HINT,
     find_parts,
@@ -23,8 +22,8 @@ from summarizer.models.registry import (
     hf_cached_snapshot,
     module_available,
     resolve_spec,
-    threads,
 )
+from summarizer.settings import Settings
 
 
 def describe(config: dict) -> str:
@@ -57,12 +56,12 @@ def describe(config: dict) -> str:
 
 def _settings(config: dict) -> str:
     try:
-        n_threads = str(threads(config))
+        settings = Settings.from_config(config)
     except ModelError as exc:
-        n_threads = f"invalid ({exc})"
+        return f"settings: invalid ({exc}); joined models in {model_dir()}"
     return (
-        f"llama.cpp: threads {n_threads} (config `threads` or NEWSUM_THREADS), "
-        f"n_ctx {config.get('n_ctx', DEFAULT_N_CTX)}; transformers: device {config.get('device', 'auto')}; "
+        f"llama.cpp: threads {settings.threads} (config `threads` or NEWSUM_THREADS), "
+        f"n_ctx {settings.n_ctx}; transformers: device {settings.device}; "
         f"joined models in {model_dir()}"
     )
 

@@ -24,8 +24,6 @@ from summarizer.models.base import budgets as per_prompt
 
 # Sequences decoded side by side (a summary has at most 3 sentences; `translate --lines` hands over 4).
 MAX_PARALLEL = 4
-# Guessed tokens checked per step of a lone sequence (_step_with_draft): 3 guesses + the token = a batch of 4.
-DRAFT_TOKENS = 3
 # Sequence ids in the context: MAX_PARALLEL working ones plus cached prompts (least recently used go first).
 SLOTS = 16
 
@@ -45,14 +43,14 @@ class _Slot:
     last_used: int = 0
 
 
-def _draft(history: list[int]) -> list[int]:
-    """Up to DRAFT_TOKENS tokens that followed the latest earlier occurrence of history's last two tokens."""
+def _draft(history: list[int], size: int) -> list[int]:
+    """Up to size tokens that followed the latest earlier occurrence of history's last two tokens."""
     if len(history) < 3:
         return []
     a, b = history[-2], history[-1]
     for j in range(len(history) - 3, -1, -1):
         if history[j] == a and history[j + 1] == b:
-            return history[j + 2:j + 2 + DRAFT_TOKENS]
+            return history[j + 2:j + 2 + size]
     return []
 
 
@@ -80,7 +78,11 @@ def missing_symbols(llama_cpp) -> list[str]:
 
 
 class BatchDecoder:
-    def __init__(self, llama_cpp, model, *, n_ctx: int, threads: int, n_batch: int = 512, kv_files=None) -> None:
+    def __init__(self, llama_cpp, model, *, n_ctx: int, threads: int, n_batch: int = 512, kv_files=None,
+                 draft_tokens: int = 3) -> None:
+        # Guessed tokens checked per step of a lone sequence (_step_with_draft): 3 guesses + the token = a
+        # batch of 4; 0 gives plain greedy steps.
+        self.draft_tokens = draft_tokens
         self._L = llama_cpp
         self._files = kv_files  # a kv_files.KVFiles: remember() saves and loads prompt openings there
         params = llama_cpp.llama_context_default_params()
@@ -162,7 +164,7 @@ class BatchDecoder:
             self._prefill(shared[:min(map(len, prompts)) - 1])
         seqs = self._place(prompts)
         self._make_room(sum(len(p) - len(self._slots[s].tokens) for s, p in zip(seqs, prompts)) + sum(budgets)
-                        + DRAFT_TOKENS, seqs)
+                        + self.draft_tokens, seqs)
         outs = [Output(prompt_tokens=len(p)) for p in prompts]
         pending: list[int | None] = [None] * len(prompts)  # each sequence's sampled, not yet decoded token
 
@@ -209,7 +211,7 @@ class BatchDecoder:
         less time (`bench/summaries.py` against `--no-draft`). Returns the next token, None when out finished."""
         position = len(self._slots[seq].tokens)
         # No guesses past the budget or the context: they could never be kept.
-        draft = _draft(prompt + out.tokens)[:max(0, min(budget - len(out.tokens), self.n_ctx - position - 1))]
+        draft = _draft(prompt + out.tokens, self.draft_tokens)[:max(0, min(budget - len(out.tokens), self.n_ctx - position - 1))]
         self._decode([(t, position + k, seq, True) for k, t in enumerate([token] + draft)], keep=[seq])
         self._append(seq, token)
         nxt = self._sample(0, 0.0, None)

@@ -18,14 +18,14 @@ from pathlib import Path
 from summarizer.errors import ModelError
 from summarizer.models.base import Generation, Messages, Model, budgets
 from summarizer.models.packaged import PIP_HINT
-
-DEFAULT_N_CTX = 4096
+from summarizer.settings import DEFAULT_DRAFT_TOKENS, DEFAULT_N_CTX, cache_dir
 
 
 class LlamaCppChat(Model):
     kind = "chat"
 
-    def __init__(self, path: Path, *, name: str, threads: int, n_ctx: int = DEFAULT_N_CTX) -> None:
+    def __init__(self, path: Path, *, name: str, threads: int, n_ctx: int = DEFAULT_N_CTX,
+                 draft_tokens: int = DEFAULT_DRAFT_TOKENS, kv_files: bool = True) -> None:
         # llama.cpp's OpenMP threads spin while waiting. On a 2-core machine shared with other work that
         # collapses generation (measured 0.3-0.7 tok/s busy-waiting vs 2.8-3.0 passive at load average 8);
         # passive waiting costs little when the cores are free. Must be set before libgomp loads; a value
@@ -59,7 +59,8 @@ class LlamaCppChat(Model):
                     verbose=False,  # llama.cpp otherwise prints hundreds of load lines to stderr
                 )
                 self._decoder = BatchDecoder(llama_cpp, self._llm.model, n_ctx=n_ctx, threads=threads,
-                                             kv_files=self._kv_files(llama_cpp))
+                                             draft_tokens=draft_tokens,
+                                             kv_files=self._kv_files(llama_cpp) if kv_files else None)
         except (ValueError, RuntimeError, OSError) as exc:
             raise ModelError(f"llama.cpp could not load {self.path}: {exc}") from exc
         self.load_seconds = time.perf_counter() - started
@@ -74,13 +75,9 @@ class LlamaCppChat(Model):
         self._opening_template = Jinja2ChatFormatter(**specials, add_generation_prompt=False)
 
     def _kv_files(self, llama_cpp):
-        """Where prompt openings' KV caches are saved (kv_files.py), per model file and llama.cpp version;
-        None when NEWSUM_NO_KV_FILES=1 (benchmarks of a first run)."""
-        if os.environ.get("NEWSUM_NO_KV_FILES") == "1":
-            return None
+        """Where prompt openings' KV caches are saved (kv_files.py), per model file and llama.cpp version."""
         from summarizer.models.kv_files import KVFiles
-        from summarizer.settings import cache_dir
-
+        
         stat = self.path.stat()
         key = f"{self.path.name}|{stat.st_size}|{stat.st_mtime_ns}|{llama_cpp.__version__}"
         return KVFiles(llama_cpp, cache_dir() / "kv" / hashlib.sha256(key.encode()).hexdigest()[:16])

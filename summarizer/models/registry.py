@@ -134,23 +134,9 @@ def download_command(repo_id: str) -> str:
     return f"hf download {repo_id}"
 
 
-def threads(config: dict | None) -> int:
-    """llama.cpp threads: $NEWSUM_THREADS, else config `threads`, else the cores this process may use."""
-    raw = os.environ.get("NEWSUM_THREADS") or (config or {}).get("threads")
-    if raw in (None, "", 0, "0"):
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    try:
-        n = int(raw)
-    except (TypeError, ValueError):
-        raise ModelError(f"threads must be a whole number, not {raw!r} (config key `threads` or NEWSUM_THREADS)") from None
-    if n < 1:
-        raise ModelError(f"threads must be at least 1, not {n}")
-    return n
-
-
 def module_available(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
 __all__ = ["DEFAULT_PRESET", "PIP_HINT", "HF_PIP_HINT", "PRESETS", "Preset", "ResolvedSpec", "resolve_spec",
-           "chosen_spec", "hf_cached_snapshot", "download_command", "threads", "module_available"]
+           "chosen_spec", "hf_cached_snapshot", "download_command", "module_available"]

@@ -118,11 +118,12 @@ def glossary_hint(text: str, source_language: str, terms: list[tuple[str, str]] 
 
 
 def build_messages(text: str, source_language: str, target_language: str, *,
-                   retrieved: int | None = None) -> tuple[list[dict[str, str]], str]:
+                   retrieved: int | None = None, hint_words: bool | None = None) -> tuple[list[dict[str, str]], str]:
     """System, the prompt file's fixed example turns, retrieved example turns, the hint turn, then the source.
 
     Fixed parts come first so llama.cpp reuses their KV cache from one source to the next. retrieved
-    overrides the prompt version's number of retrieved pairs (RETRIEVED_PER_PROMPT).
+    overrides the prompt version's number of retrieved pairs (RETRIEVED_PER_PROMPT), hint_words whether it
+    has a word-list hint turn (WORD_HINTS_PER_PROMPT).
     """
     prompt = load_prompt(f"translate.{source_language}-{target_language}")
     terms = glossary_terms(text, source_language)
@@ -138,7 +139,7 @@ def build_messages(text: str, source_language: str, target_language: str, *,
     # "60,2 million euros" for "60,2 mia. euro"); the check then fails the sentence.
     hints = [] if in_system else number_hints(text, source_language, target_language)
     hints += [] if in_system else [(src, tgt) for src, tgt in terms if src != tgt]
-    if WORD_HINTS_PER_PROMPT.get(prompt.version):
+    if WORD_HINTS_PER_PROMPT.get(prompt.version) if hint_words is None else hint_words:
         # A glossary term's words are not hinted one by one: "small caps" is "småselskaber", not "små kasketter".
         in_terms = {w.lower() for src, _ in terms for w in WORD.findall(src)}
         hints += word_hints(text, source_language, target_language, skip=in_terms)
@@ -180,9 +181,10 @@ def translate_texts(
     check: bool = True,
     cache: LLMCache | None = None,
     retrieved: int | None = None,
+    hint_words: bool | None = None,
 ) -> list[Translation]:
     """Translate each text on its own (a chat model decodes them side by side when it can).
-    Empty texts stay empty. Issues list what grounding found. retrieved: see build_messages."""
+    Empty texts stay empty. Issues list what grounding found. retrieved, hint_words: see build_messages."""
     if source_language == target_language:
         return [Translation(t, t) for t in texts]
     cache = cache or LLMCache()
@@ -199,7 +201,8 @@ def translate_texts(
         for i in todo:
             groups.setdefault("\n" in texts[i].strip(), []).append(i)
         for multiline, members in groups.items():
-            built = [build_messages(texts[i], source_language, target_language, retrieved=retrieved) for i in members]
+            built = [build_messages(texts[i], source_language, target_language, retrieved=retrieved,
+                                    hint_words=hint_words) for i in members]
             gens = cached_chat_many(model, [m for m, _ in built], prompt_version=built[0][1],
                                     opening=load_prompt(f"translate.{source_language}-{target_language}").opening,
                                     max_tokens=[_budget(texts[i]) for i in members],
