@@ -50,7 +50,7 @@ def trafilatura_precision(html, url=None):
 
 
 EXTRACTORS = {
-    "newsum": "summarizer.clean.cleaner:extract_text",
+    "newsum": "summarizer:extract_text",
     "trafilatura (defaults)": "extraction:trafilatura_default",
     "trafilatura (no comments)": "extraction:trafilatura_no_comments",
     "trafilatura (favor_precision, no comments)": "extraction:trafilatura_precision",
@@ -91,7 +91,7 @@ def speeds(scorer, set_name: str, rounds: int, names: list[str]) -> dict[str, fl
     timing one whole run after another does not. As in the scorer, only the extraction call is
     timed. Each round starts newsum's class/id cache cold.
     """
-    from summarizer.clean import cleaner as clean
+    from summarizer.clean.furniture import forget_seen_classes
 
     html_dir, gt = SETS[set_name]
     truth = scorer.load_truth(gt)
@@ -104,7 +104,7 @@ def speeds(scorer, set_name: str, rounds: int, names: list[str]) -> dict[str, fl
         fns[name]("<html><body><p>warm up</p></body></html>")
     spent = dict.fromkeys(names, 0.0)
     for _ in range(rounds):
-        clean.forget_seen_classes()
+        forget_seen_classes()
         for n, (html, url) in enumerate(pages):
             order = names[n % len(names):] + names[: n % len(names)]
             for name in order:
@@ -119,7 +119,7 @@ def speeds(scorer, set_name: str, rounds: int, names: list[str]) -> dict[str, fl
 
 def metadata_check(scorer) -> str:
     """finance-dev also labels title, author, date and language: how many does clean_html get right?"""
-    from summarizer.clean import cleaner as clean
+    from summarizer.clean import clean_html
 
     html_dir, gt = SETS["finance-dev"]
     labels = json.loads(gt.read_text("utf-8"))
@@ -127,7 +127,7 @@ def metadata_check(scorer) -> str:
     fields = {"title": "title", "author": "author", "published": "datePublished", "language": "language"}
     right = dict.fromkeys(fields, 0)
     for page_id, label in labels.items():
-        article = clean.clean_html(scorer.decode(scorer.read_bytes(files[page_id])), url=label["url"])
+        article = clean_html(scorer.decode(scorer.read_bytes(files[page_id])), url=label["url"])
         for ours, theirs in fields.items():
             right[ours] += getattr(article, ours) == label[theirs]
     return "metadata (clean_html, finance-dev): " + ", ".join(f"{k} {v}/{len(labels)}" for k, v in right.items())

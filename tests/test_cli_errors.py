@@ -126,3 +126,24 @@ def test_debug_shows_the_traceback(run):
     assert "Traceback (most recent call last)" in got.stderr
     assert "FetchError" in got.stderr
     assert got.stderr.rstrip().splitlines()[-1].startswith("newsum: error: refusing")
+
+
+def test_llm_extract_with_a_translator_only_model_is_a_model_error(monkeypatch):
+    """`--model opus-mt --llm-extract`: the claims pass needs a chat model; exit 5 with one line."""
+    import summarizer.models
+    from summarizer.models.base import Generation, Translator, TranslatorPair
+
+    class Echo(Translator):
+        def __init__(self, src, tgt):
+            self.name, self.source_language, self.target_language = f"echo-{src}-{tgt}", src, tgt
+
+        def translate(self, texts, *, max_tokens=256):
+            return [Generation(t, 1, 1, 0.0) for t in texts]
+
+    pair = TranslatorPair("opus-mt", da_en=Echo("da", "en"), en_da=Echo("en", "da"))
+    monkeypatch.setattr(summarizer.models, "load_model", lambda spec, config=None: pair)
+    run = run_in_process([str(REPO / "samples/northgate-en.html"), "--model", "opus-mt", "--llm-extract"])
+    assert_one_line_error(run, 5, contains="--llm-extract needs a chat model")
+    # without --llm-extract the same model summarizes (extractive summary, translated)
+    ok = run_in_process([str(REPO / "samples/northgate-en.html"), "--model", "opus-mt", "--format", "json"])
+    assert ok.exit_code == 0 and '"model": "opus-mt"' in ok.stdout

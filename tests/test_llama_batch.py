@@ -84,3 +84,21 @@ def test_a_prompt_opening_is_saved_and_a_new_context_loads_it_instead_of_reading
     assert third.generate([prompt], max_tokens=6, stop=[])[0].text == answer.text
     assert file.stat().st_size > 1000
     third.close()
+
+
+def test_a_release_without_the_c_functions_falls_back_to_the_public_api(default_model, monkeypatch):
+    """Another llama-cpp-python release that renamed a C function: a warning and the public
+    create_chat_completion path, never a crash."""
+    import llama_cpp
+
+    from summarizer.models.llama_cpp import LlamaCppChat
+
+    monkeypatch.delattr(llama_cpp, "llama_memory_seq_cp")
+    with pytest.warns(RuntimeWarning, match="llama_memory_seq_cp"):
+        model = LlamaCppChat(default_model.path, name="fallback", threads=default_model.threads, n_ctx=1024)
+    try:
+        answers = model.chat_many([[{"role": "user", "content": q}] for q in QUESTIONS[:2]], max_tokens=8)
+        assert "42" in answers[0].text and "Paris" in answers[1].text
+        assert answers[0].completion_tokens >= 1 and model.count_tokens("Paris") >= 1
+    finally:
+        model.close()
