@@ -84,7 +84,7 @@ def main() -> int:
         os.environ["NEWSUM_NO_KV_FILES"] = "1"
 
     sys.path.insert(0, str(REPO))
-    from summarizer.clean.language import detect
+    from summarizer.language import detect
     from summarizer.models import load_model
     from summarizer.pipeline import load_article
     from summarizer.summary.write import OTHER_LANGUAGE, summarize

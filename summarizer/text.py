@@ -1,5 +1,5 @@
-"""Text helpers every stage shares: the one sentence splitter (with character offsets) and regex
-alternations of word lists.
+"""Text helpers every stage shares: the one sentence splitter (with character offsets), the one month and
+weekday table, regex alternations of word lists, and control-character hygiene for output.
 
 The splitter knows Danish and English abbreviations (pct., mia., kr., bl.a., f.eks., ca., dvs., Inc.,
 U.S.), initials (A.P. Møller), decimals (4.2, 4,2) and quotes (».. ,« siger); its word lists are package
@@ -21,6 +21,12 @@ _CORPORATE = {"inc", "corp", "co", "ltd", "plc"}
 
 def _words() -> dict:
     return data_json("claim_words.json")
+
+
+# The one month and weekday table (data/dates.json): full names, and with abbreviations for reading dates.
+MONTH_NAMES: dict[str, int] = dict(data_json("dates.json")["months"])
+MONTHS: dict[str, int] = MONTH_NAMES | data_json("dates.json")["month_abbreviations"]
+WEEKDAYS: dict[str, int] = dict(data_json("dates.json")["weekdays"])
 
 
 def alternation(words) -> str:
@@ -119,3 +125,21 @@ def without_controls(text: str) -> str:
 def escape_controls(json_text: str) -> str:
     """A JSON document with the C1 controls and DEL escaped too (json.dumps escapes only C0)."""
     return _CONTROLS.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json_text)
+
+
+# A document starts with a tag (comments and white space may come first), or names its <html>/<body> soon.
+_HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*(?:<!doctype|<html|<\?xml|<head|<body|<div|<article|<p[\s>]|<meta|<title)",
+                         re.I | re.S)
+_HTML_EARLY = re.compile(r"<!doctype html|<html[\s>]|<body[\s>]", re.I)
+_MARKUP = re.compile(r"<[a-zA-Z/][^>]*>")
+
+
+def looks_like_html(text: str) -> bool:
+    """Is this text an HTML document? (Where a Content-Type or a file suffix does not say.)"""
+    head = text[:4096].lstrip("\ufeff")
+    return bool(_HTML_START.match(head) or _HTML_EARLY.search(head))
+
+
+def has_markup(text: str) -> bool:
+    """Does this fragment (a feed entry's content) hold any tag, so it is cleaned as HTML?"""
+    return bool(_MARKUP.search(text))

@@ -18,6 +18,7 @@ from conftest import REPO, SAMPLES
 from summarizer.clean import cleaner as clean
 from summarizer.clean import line_rules, metadata
 from summarizer.errors import NoArticleError
+from summarizer.text import has_markup, looks_like_html
 from summarizer.values import Page, Report
 
 SEED = SAMPLES / "oeu-zerohedge-smallcap.txt"
@@ -346,6 +347,7 @@ def test_plain_feed_text_without_header_is_all_body():
 
 
 def test_plain_text_and_html_are_told_apart():
-    assert clean.looks_like_html("<!DOCTYPE html><html>", "text/plain")
-    assert clean.looks_like_html("<p>Feed content</p>", "")
-    assert not clean.looks_like_html("Aktien steg <3 pct. i dag", "text/plain")
+    assert looks_like_html("<!DOCTYPE html><html>") and looks_like_html("\ufeff <!-- saved --> <html><body>")
+    assert looks_like_html("<p>Feed content</p>") and looks_like_html("junk before\n<html lang='da'><body>x")
+    assert not looks_like_html("Aktien steg <3 pct. i dag") and not looks_like_html("Brug <p> til afsnit.")
+    assert has_markup("Aktien <b>steg</b>") and not has_markup("Aktien steg <3 pct.")

@@ -42,7 +42,7 @@ def oeu_article() -> Article:
 
 def _is_danish(text: str) -> bool:
     try:
-        from summarizer.clean.language import detect
+        from summarizer.language import detect
     except ImportError:
         from langdetect import DetectorFactory, detect
 

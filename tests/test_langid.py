@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import REPO
 
-from summarizer.clean import language as langid
+from summarizer import language as langid
 
 DANISH = "Nationalbanken sænkede torsdag renten med 0,25 procentpoint, og bankerne følger nu efter med lavere udlånsrenter."
 ENGLISH = "The central bank lowered its benchmark rate on Thursday, and lenders are now expected to follow with cheaper loans."
@@ -69,7 +69,7 @@ def test_deterministic_within_and_across_processes():
     mixed = "Aktien steg 4,2 pct. after the results beat forecasts"
     first = [langid.detect(mixed) for _ in range(10)]
     assert len(set(first)) == 1
-    code = "from summarizer.clean import language as langid; print(langid.detect(%r))" % mixed
+    code = "from summarizer import language as langid; print(langid.detect(%r))" % mixed
     outs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout.strip()
         for _ in range(2)

@@ -6,10 +6,10 @@ import pytest
 
 from summarizer.facts.quantities import (
     find_quantities,
-    guess_language,
     parse_number,
     same_quantity,
 )
+from summarizer.language import guess_language
 
 
 def one(text: str, lang: str | None = None):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 
-from summarizer.clean import language as langid
 from summarizer.clean.html_page import _extract_page
 from summarizer.clean.line_rules import (
     Block,
@@ -31,9 +30,9 @@ from summarizer.clean.line_rules import (
 from summarizer.clean.metadata import parse_date, tidy_author
 from summarizer.clean.plain_text import _densest_run, _read_header, _text_units
 from summarizer.errors import NoArticleError
+from summarizer.language import article_language
+from summarizer.text import looks_like_html
 from summarizer.values import Article, Page
-
-_HTML_SNIFF_RE = re.compile(r"\s*(?:<!doctype|<html|<\?xml|<head|<body|<div|<article|<p[\s>]|<meta)", re.I)
 
 
 def clean_text(text: str, url: str | None = None) -> Article:
@@ -105,13 +104,9 @@ def extract_text(html: str | bytes, url: str | None = None) -> str:
     return "\n".join(_with_dek(paragraphs, page.dek))
 
 
-def looks_like_html(text: str, content_type: str = "") -> bool:
-    return "html" in (content_type or "").lower() or bool(_HTML_SNIFF_RE.match(text[:2000]))
-
-
 def clean(page: Page) -> Article:
     """A fetched Page -> Article, choosing HTML or plain-text cleaning by content."""
-    if looks_like_html(page.text, page.content_type):
+    if "html" in (page.content_type or "").lower() or looks_like_html(page.text):
         return clean_html(page.text, url=page.url)
     return clean_text(page.text, url=page.url)
 
@@ -122,7 +117,7 @@ def _article(filtered: _Filtered, **fields) -> Article:
         raise NoArticleError("no article text found (the page holds only navigation, forms or other page furniture)")
     return Article(
         paragraphs=paragraphs,
-        language=langid.article_language(paragraphs),
+        language=article_language(paragraphs),
         paywalled=filtered.paywalled,
         **fields,
     )

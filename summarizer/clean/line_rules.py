@@ -16,6 +16,7 @@ from functools import lru_cache
 from lxml import etree
 
 from summarizer.resources import data_json
+from summarizer.text import MONTHS
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -72,7 +73,7 @@ def rules() -> _Rules:
     b = _load_json("boilerplate.json")
     d = _load_json("dates.json")
     token_shapes = "|".join(f"(?:{t})" for t in b["prune_token_patterns"])
-    month_names = "|".join(sorted(d["months"], key=len, reverse=True))
+    month_names = "|".join(sorted(MONTHS, key=len, reverse=True))
     return _Rules(
         # one class/id token: contains a furniture word, or has the shape of an ad/job token
         prune=re.compile(rf"{_alternation(b['prune_token_contains'])}|{token_shapes}"),
@@ -95,7 +96,7 @@ def rules() -> _Rules:
         attribution=re.compile(
             rf"^(?:{_alternation(b['attribution_prefixes'])})\s*:?\s+(?P<name>[^\W\d_][\w&.'’ /-]{{1,40}}?)\s*:?$", re.I
         ),
-        months=d["months"],
+        months=MONTHS,
         date_words=frozenset(d["date_words"]),
         dmy_text=re.compile(rf"\b(\d{{1,2}})\.?\s+(?:den\s+)?({month_names})\.?,?\s+(\d{{4}})\b", re.I),
         mdy_text=re.compile(rf"\b({month_names})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),

@@ -15,7 +15,6 @@ a fast fake analyser.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -37,6 +36,7 @@ from summarizer.digest.render import RENDERERS, article_tickers, top_tickers
 from summarizer.digest.store import Store, StoredEntry
 from summarizer.errors import DigestError, ModelError, NewsumError, UsageError
 from summarizer.settings import default_config_path, load_config
+from summarizer.text import has_markup
 from summarizer.values import SCHEMA_VERSION, Article, Report
 
 TRUNCATION_MARKS = ("…", "...", "[…]", "[...]", "read more", "læs mere", "continue reading")
@@ -134,8 +134,7 @@ def load_entry(entry: StoredEntry, source: Source) -> Article:
         article = pipeline.load_article(entry.url)
     else:
         content = entry.feed_content or ""
-        looks_html = bool(re.search(r"<[a-zA-Z/][^>]*>", content))
-        article = clean.clean_html(content, entry.url) if looks_html else clean.clean_text(content, entry.url)
+        article = clean.clean_html(content, entry.url) if has_markup(content) else clean.clean_text(content, entry.url)
     # The feed's headline is the editor's; a page <title> often carries the site name too.
     article.title = entry.title or article.title
     article.url = article.url or entry.url

@@ -28,7 +28,8 @@ from summarizer.facts.attribution import (
     _reported,
     _speaker,
 )
-from summarizer.facts.quantities import Quantity, find_quantities, guess_language
+from summarizer.facts.quantities import Quantity, find_quantities
+from summarizer.language import guess_language
 from summarizer.resources import data_json
 from summarizer.text import CLOSERS, alternation, split_sentences
 from summarizer.values import Claim, ClaimNumber, TickerHit

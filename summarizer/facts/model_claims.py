@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from summarizer.facts.claims import _claim_numbers
-from summarizer.facts.quantities import find_quantities, guess_language, same_quantity
+from summarizer.facts.quantities import find_quantities, same_quantity
+from summarizer.language import guess_language
 from summarizer.models.base import Model
 from summarizer.resources import load_prompt
 from summarizer.values import Claim

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from summarizer.language import guess_language
+from summarizer.text import MONTHS
+
 # Units. Keys are what we emit; values are the written forms (regex alternatives, longest first).
 _CURRENCY_WORDS = {
     "DKK": r"danske kroner|danish kroner|danish crowns|kroner|crowns|kr\.|kr\b|DKK",
@@ -50,13 +53,7 @@ _SCALE_WORDS = [
 # Single letters only count glued to the number ("$5m", "$3bn", "12k").
 _GLUED_SCALE = {"m": 1e6, "b": 1e9, "k": 1e3}
 
-_MONTHS = {
-    "januar": 1, "january": 1, "jan": 1, "februar": 2, "february": 2, "feb": 2, "marts": 3, "march": 3,
-    "mar": 3, "april": 4, "apr": 4, "maj": 5, "may": 5, "juni": 6, "june": 6, "jun": 6, "juli": 7,
-    "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10,
-    "october": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DATE_RES = [
     # 14. marts 2017 / 14 March 2017 / 7. juni
     re.compile(rf"\b(?P<d>[0-3]?\d)\.? (?P<m>{_MONTH_RE})\.?(?:,? (?P<y>(?:19|20)\d\d))?\b", re.I),
@@ -72,8 +69,6 @@ _INDEX_NAME_BEFORE = re.compile(
     r"|Nifty|KOSPI|Hang Seng)[ -]?$"
 )
 _NUMBER_CORE = re.compile(r"(?<![\w.,/:])(\d[\d.,]*\d|\d)")
-_DANISH_CUES = re.compile(r"\b(?:og|er|pct|mia|mio|kr|af|til|med|det|ikke|en|på|siger|ifølge)\b|[æøå]", re.I)
-_ENGLISH_CUES = re.compile(r"\b(?:the|and|of|is|to|in|from|said|says|percent|billion|million)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -98,11 +93,6 @@ class Quantity:
     @property
     def amount(self) -> float:
         return self.value * self.scale
-
-
-def guess_language(text: str) -> str:
-    """'da' or 'en' from frequent function words; decides what "4.573" and "1,150" mean."""
-    return "da" if len(_DANISH_CUES.findall(text)) > len(_ENGLISH_CUES.findall(text)) else "en"
 
 
 def parse_number(s: str, lang: str = "en") -> tuple[float, int] | None:
@@ -169,7 +159,7 @@ def find_quantities(text: str, lang: str | None = None) -> list[Quantity]:
                 continue
             day, year = int(m.group("d")), int(m.group("y") or 0)
             mon = m.group("m")
-            month = int(mon) if mon.isdigit() else _MONTHS[mon.lower()]
+            month = int(mon) if mon.isdigit() else MONTHS[mon.lower()]
             if not 1 <= day <= 31 or (mon.lower() in ("may", "maj", "mar", "jun", "jul") and not mon[0].isupper()):
                 continue
             taken.append((m.start(), m.end()))

@@ -41,11 +41,11 @@ from summarizer.fetch.http_get import (
     _scheme,
     fetch_url,
 )
+from summarizer.text import looks_like_html
 from summarizer.values import Page
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 _TEXT_SUFFIXES = {".txt", ".text"}
-_LOOKS_HTML = re.compile(r"<!doctype html|<(html|head|body|p|div|article|meta|title)[\s>/]", re.I)
 # Control bytes that do not occur in text (tab, LF, FF, CR and ESC do).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
@@ -188,7 +188,7 @@ def _content_type(mime: str, name: str, text: str) -> str:
         return "text/html"
     if suffix in _TEXT_SUFFIXES:
         return "text/plain"
-    return "text/html" if _LOOKS_HTML.search(text[:4096]) else "text/plain"
+    return "text/html" if looks_like_html(text) else "text/plain"
 
 
 

@@ -22,17 +22,8 @@ from functools import lru_cache
 from summarizer.facts.quantities import Quantity, find_quantities, same_quantity
 from summarizer.facts.tickers import find_tickers
 from summarizer.resources import data_text
+from summarizer.text import MONTH_NAMES, WEEKDAYS
 
-WEEKDAYS = {
-    "monday": 0, "mandag": 0, "tuesday": 1, "tirsdag": 1, "wednesday": 2, "onsdag": 2,
-    "thursday": 3, "torsdag": 3, "friday": 4, "fredag": 4, "saturday": 5, "lørdag": 5,
-    "sunday": 6, "søndag": 6,
-}
-MONTHS = {
-    "january": 1, "januar": 1, "february": 2, "februar": 2, "march": 3, "marts": 3, "april": 4,
-    "may": 5, "maj": 5, "june": 6, "juni": 6, "july": 7, "juli": 7, "august": 8, "september": 9,
-    "october": 10, "oktober": 10, "november": 11, "december": 12,
-}
 # Capitalised words that are not names: pronouns and the words English capitalises anyway.
 NOT_NAMES = {"i", "i'm", "i've", "q1", "q2", "q3", "q4", "h1", "h2"}
 RESIDUE = re.compile(
@@ -126,7 +117,7 @@ def names(text: str) -> list[tuple[str, bool]]:
         if run:
             if not (run_started_sentence and len(run) == 1 and not _looks_like_name_alone(run[0])):
                 name = " ".join(run).strip(".,;:'’-")
-                if name.lower() not in NOT_NAMES and name.lower() not in WEEKDAYS and name.lower() not in MONTHS:
+                if name.lower() not in NOT_NAMES and name.lower() not in WEEKDAYS and name.lower() not in MONTH_NAMES:
                     out.append((name, run_started_sentence))
             run = []
 
@@ -139,7 +130,7 @@ def names(text: str) -> list[tuple[str, bool]]:
         is_cap = tok[:1].isupper() or tok.startswith("$") and tok[1:2].isalpha()
         is_num_after_name = tok[:1].isdigit() and run and gap == " "
         if (is_cap or is_num_after_name) and (not run or gap in (" ", " & ")):
-            if tok.lower() in WEEKDAYS or tok.lower() in MONTHS:
+            if tok.lower() in WEEKDAYS or tok.lower() in MONTH_NAMES:
                 flush()
             else:
                 if not run:
@@ -147,7 +138,7 @@ def names(text: str) -> list[tuple[str, bool]]:
                 run.append(tok)
         else:
             flush()
-            if is_cap and tok.lower() not in WEEKDAYS and tok.lower() not in MONTHS:
+            if is_cap and tok.lower() not in WEEKDAYS and tok.lower() not in MONTH_NAMES:
                 run_started_sentence = at_sentence_start
                 run.append(tok)
         prev_end = m.start() + len(m.group(0))
@@ -201,11 +192,11 @@ def check(
         if re.search(rf"\b{word}\b", output, re.IGNORECASE):
             if not any(w in article_words for w, d in WEEKDAYS.items() if d == day):
                 issues.append(f"weekday {word.capitalize()!r} is not in the article")
-    for word, month in MONTHS.items():
+    for word, month in MONTH_NAMES.items():
         if word == "may" or word == "maj":  # also a verb / too ambiguous without a day number
             continue
         if re.search(rf"\b{word}\b", output, re.IGNORECASE):
-            if not any(w in article_words for w, mo in MONTHS.items() if mo == month):
+            if not any(w in article_words for w, mo in MONTH_NAMES.items() if mo == month):
                 issues.append(f"month {word.capitalize()!r} is not in the article")
     seen: set[str] = {h.text.lower() for h in output_hits}  # the gazetteer already judged these
     for name, starts_sentence in names(output):

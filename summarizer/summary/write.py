@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from summarizer.errors import ModelError, UsageError
 from summarizer.facts.quantities import find_quantities
 from summarizer.facts.tickers import find_tickers
+from summarizer.language import detect, summary_language
 from summarizer.models.base import Model
 from summarizer.models.cache import LLMCache, cached_chat
 from summarizer.resources import load_prompt
@@ -58,19 +59,6 @@ OTHER_LANGUAGE = "translate"
 SENTENCE_EXAMPLES = {"da": 0, "en": 0}
 RETRY_EXAMPLES = 6  # for a sentence whose translation failed the check: a second, different prompt
 CONTEXT_CHARS = 1200
-
-
-def article_language(article: Article) -> str:
-    if article.language in ("da", "en"):
-        return article.language
-    from summarizer.clean.language import article_language as detect
-
-    lang = detect(article.paragraphs)
-    if lang in ("da", "en"):  # else (no, sv, None on very short text) the number parser's cue words decide
-        return lang
-    from summarizer.facts.quantities import guess_language
-
-    return guess_language(article.text)
 
 
 def trim(text: str, language: str, length: Length) -> str:
@@ -113,7 +101,6 @@ LANGUAGE_NAMES = {"da": "Danish", "en": "English"}
 def language_issues(text: str, language: str) -> list[str]:
     """A block that is not in its language is a failed check too: the small model sometimes answers a
     "write it in Danish" turn in English (seen on the ØU sample)."""
-    from summarizer.clean.language import detect
 
     found = detect(text)
     if found is not None and found != language:
@@ -190,7 +177,6 @@ def _translated_by_sentence(text: str, model, source: str, other: str, length: L
     not the block. A sentence that fails is translated once more with retrieved example pairs (a different
     prompt; the same one would give the same output). Returns (translation, what failed, sentences left
     out); the translation is "" when no sentence passed."""
-    from summarizer.clean.language import detect
 
     def verdict(sentence: str, t) -> tuple[str | None, list[str]]:
         out = grounding.repair_names(grounding.strip_residue(t.text).strip(), check.text)
@@ -246,7 +232,7 @@ def summarize(article: Article, model: Model | None, *, facts: Facts | None = No
     cache = cache or LLMCache()
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    source = article_language(article)
+    source = summary_language(article)
     other = "en" if source == "da" else "da"
     selected = select_sentences(article.paragraphs, source, max_sentences=8, max_chars=CONTEXT_CHARS)
     check = _Checker(article, facts)

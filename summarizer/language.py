@@ -1,5 +1,11 @@
-"""Language of an article body: langdetect, seeded so the answer is the same on every run,
-voted per paragraph so a Danish page carrying an English article reports "en".
+"""The one place newsum decides what language a text is in.
+
+- detect(text): langdetect, seeded so the answer is the same on every run;
+- article_language(paragraphs): detect voted per paragraph, so a Danish page carrying an English article
+  reports "en" (the cleaner stores it in Article.language);
+- guess_language(text): "da" or "en" from frequent function words, no model: decides how the numbers of a
+  text are written ("4.573" is four thousand in Danish) where langdetect would be slow or unsure;
+- summary_language(article): what language a summary starts from: the article's, else the vote, else the cues.
 
 Short Danish text is often mistaken for Norwegian or Swedish; words spelled differently in
 those languages (summarizer/data/langid.json) settle it. Other codes are reported as they are.
@@ -15,8 +21,11 @@ from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
 from summarizer.resources import data_json
+from summarizer.values import Article
 
 DetectorFactory.seed = 0  # langdetect samples randomly; a fixed seed makes it deterministic
+_DANISH_CUES = re.compile(r"\b(?:og|er|pct|mia|mio|kr|af|til|med|det|ikke|en|på|siger|ifølge)\b|[æøå]", re.I)
+_ENGLISH_CUES = re.compile(r"\b(?:the|and|of|is|to|in|from|said|says|percent|billion|million)\b", re.I)
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 MIN_PARAGRAPH_CHARS = 20  # shorter lines (subheads, captions) only vote when nothing longer exists
@@ -94,3 +103,17 @@ def article_language(paragraphs: list[str]) -> str | None:
     if not votes:
         return None
     return votes.most_common(1)[0][0]
+
+
+def guess_language(text: str) -> str:
+    """'da' or 'en' from frequent function words; decides what "4.573" and "1,150" mean."""
+    return "da" if len(_DANISH_CUES.findall(text)) > len(_ENGLISH_CUES.findall(text)) else "en"
+
+
+def summary_language(article: Article) -> str:
+    """'da' or 'en': the article's own language, else the paragraph vote, else (Norwegian, Swedish, or too
+    short to tell) the cue words."""
+    if article.language in ("da", "en"):
+        return article.language
+    lang = article_language(article.paragraphs)
+    return lang if lang in ("da", "en") else guess_language(article.text)
