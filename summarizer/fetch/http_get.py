@@ -27,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from summarizer.errors import FetchError, NoArticleError
+from summarizer.fetch.decompress import BoundedDecoder
 from summarizer.version import __version__
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -261,18 +262,21 @@ def _read_body(response: httpx.Response, url: str, *, max_bytes: int, timeout: f
     total_limit = timeout * TOTAL_TIME_FACTOR
     started = time.monotonic()
     body = bytearray()
+    # Raw bytes, decoded here under the cap: httpx's own decoders would expand a whole chunk first.
+    decoder = BoundedDecoder(response.headers.get("content-encoding", ""), max_bytes, url=url)
+    raw_total = 0
     try:
-        for chunk in response.iter_bytes():
-            body += chunk
+        for chunk in response.iter_raw():
+            raw_total += len(chunk)
+            if raw_total > max_bytes:
+                raise FetchError(f"{url} is larger than the {max_bytes:,}-byte limit (--max-bytes); stopped reading")
+            body += decoder.feed(chunk)
             if len(body) > max_bytes:
                 raise FetchError(f"{url} is larger than the {max_bytes:,}-byte limit (--max-bytes); stopped reading")
             if time.monotonic() - started > total_limit:
                 raise FetchError(f"{url} took longer than {total_limit:g} s to download; gave up")
     except httpx.ReadTimeout as exc:
         raise FetchError(f"timed out reading {url}: no data for {timeout:g} s") from exc
-    except httpx.DecodingError as exc:
-        encoding = response.headers.get("content-encoding", "?")
-        raise FetchError(f"{url} sent a body that could not be decompressed ({encoding})") from exc
     except httpx.TransportError as exc:
         raise FetchError(f"the connection broke while reading {url}: {exc or type(exc).__name__}") from exc
     return bytes(body)
