@@ -20,12 +20,13 @@ LANGUAGES = ("da", "en")
 TRANSLATE_BATCH = 4  # units translated per model call: what the model decodes side by side
 
 
-def load_article(source: str, *, max_bytes: int | None = None, cache: bool = False) -> Article:
-    """Read SOURCE (URL, file path or "-") and return the cleaned article, or raise a NewsumError."""
+def load_article(source: str, *, max_bytes: int | None = None, cache: bool = False, policy=None) -> Article:
+    """Read SOURCE (URL, file path or "-") and return the cleaned article, or raise a NewsumError.
+    policy: a fetch.addresses.AddressPolicy for a URL someone else handed over (a feed's entry link)."""
     from summarizer.fetch import read_source
 
     kwargs = {} if max_bytes is None else {"max_bytes": max_bytes}
-    page = read_source(source, use_cache=cache, **kwargs)
+    page = read_source(source, use_cache=cache, policy=policy, **kwargs)
     from summarizer.clean import clean
 
     article = clean(page)

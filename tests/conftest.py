@@ -31,7 +31,8 @@ Route = Reply | Callable[[BaseHTTPRequestHandler], "Reply | None"]
 class LocalServer:
     """A threaded HTTP server on loopback. Register routes with .route(path, reply); .url(path) gives the URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []  # (method, path, headers)
         server = self
@@ -60,7 +61,7 @@ class LocalServer:
                 self.end_headers()
                 self.wfile.write(reply.body)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         default_handle_error = self.httpd.handle_error
 
@@ -79,7 +80,7 @@ class LocalServer:
         return self.url(path)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def hits(self, path: str) -> int:
         return sum(1 for _, p, _ in self.requests if p == path)
@@ -92,6 +93,14 @@ class LocalServer:
 @pytest.fixture
 def http_server():
     server = LocalServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def other_host():
+    """A second server, on another loopback address: a "private" host that is not the one the user typed."""
+    server = LocalServer("127.0.0.2")
     yield server
     server.close()
 

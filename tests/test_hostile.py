@@ -80,3 +80,122 @@ def test_a_gibibyte_bomb_ends_in_exit_3_quickly_and_in_little_memory(http_server
     o = newsum(url, "--clean-only")
     one_line_error(o, 3, "limit (--max-bytes)")
     assert o.seconds < 30 and o.peak_mb < 300, (o.seconds, o.peak_mb)
+
+
+# --- 5. header drip --------------------------------------------------------------------------------
+
+
+def test_headers_dripped_a_byte_at_a_time_cannot_hold_newsum_past_its_deadline(http_server):
+    from summarizer import fetch
+    from summarizer.errors import FetchError
+
+    def drip(handler):
+        try:
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 200:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(0.05)  # well within the 0.3 s read timeout, every time
+        except OSError:
+            pass  # newsum hung up, as it should
+
+    url = http_server.route("/drip", drip)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"took longer than 1\.2 s in total"):
+        fetch.read_source(url, timeout=0.3)
+    assert time.monotonic() - started < 2.0
+
+
+# --- 3. SSRF: third-party links to private and metadata addresses ------------------------------------
+
+
+def redirect(to: str) -> Reply:
+    return Reply(302, b"", {"Location": to})
+
+
+@pytest.mark.parametrize("target", [
+    "http://127.0.0.2:{port}/secret",  # another loopback host
+    "http://2130706434:{port}/secret",  # 127.0.0.2 written as one decimal number
+    "http://0x7f000002:{port}/secret",  # ... and in hex
+    "http://[::1]:{port}/secret",  # IPv6 loopback
+    "http://169.254.169.254/latest/meta-data/",  # cloud metadata
+])
+def test_a_redirect_to_a_private_address_is_refused_before_connecting(http_server, other_host, target):
+    other_host.route("/secret", Reply(200, b"<p>internal</p>", {"Content-Type": "text/html"}))
+    url = http_server.route("/r", redirect(target.format(port=other_host.port)))
+    o = newsum(url, "--clean-only")
+    one_line_error(o, 3, "refusing redirect from")
+    assert "metadata" in o.stderr or "loopback" in o.stderr
+    assert other_host.requests == []  # nothing was connected to
+
+
+def test_the_typed_host_may_redirect_to_itself_and_a_typed_private_url_is_read(http_server, other_host):
+    page = b"<html><body><article><p>" + b"Aktien steg 4,2 pct. i dag efter et st\xc3\xa6rkt regnskab. " * 4 + b"</p></article></body></html>"
+    http_server.route("/page", Reply(200, page, {"Content-Type": "text/html; charset=utf-8"}))
+    url = http_server.route("/moved", redirect("/page"))
+    assert newsum(url, "--clean-only").code == 0  # same host: trusted like the URL the user typed
+    other_host.route("/page", Reply(200, page, {"Content-Type": "text/html; charset=utf-8"}))
+    assert newsum(other_host.url("/page"), "--clean-only").code == 0  # typed: trusted
+
+
+def test_the_metadata_address_is_refused_even_when_typed():
+    o = newsum("http://169.254.169.254/latest/meta-data/", "--clean-only", timeout=30)
+    one_line_error(o, 3, "cloud metadata address")
+    assert o.seconds < 10
+
+
+ARTICLE = ("<html><head><title>Aktier</title></head><body><article><h1>Aktier stiger</h1>"
+           + "<p>Aktien i Novo Nordisk steg 4,2 pct. tirsdag, efter at selskabet hævede forventningerne til året.</p>" * 3
+           + "</article></body></html>").encode()
+
+
+def rss(*links: str) -> bytes:
+    items = "".join(f"<item><title>Nyhed {i}</title><link>{link}</link><guid>{link}</guid></item>"
+                    for i, link in enumerate(links))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+
+
+def digest_config(tmp_path, feed_url: str, extra: str = "") -> str:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[digest]\noutput = "{tmp_path / "out"}"\ndatabase = "{tmp_path / "state.sqlite3"}"\n'
+                      f'host_delay = 0\n{extra}\n[[sources]]\nname = "Feed"\nurl = "{feed_url}"\n', encoding="utf-8")
+    return str(config)
+
+
+class Log:
+    """A digest Progress that keeps its lines."""
+
+    def __init__(self) -> None:
+        from summarizer.digest import Progress
+
+        self.lines: list[str] = []
+        self.progress = type("Recording", (Progress,), {"log": lambda _, m: self.lines.append(m)})()
+
+
+def run_digest(config: str, log: Log | None = None):
+    from digest_site import fake_analyse
+
+    from summarizer.digest import run_from_config
+    from summarizer.errors import DigestError
+
+    log = log or Log()
+    try:
+        return run_from_config(config_path=config, since="all", out=None, formats="json", group_by=None,
+                               dry_run=False, model_spec=None, analyse=fake_analyse, progress=log.progress)
+    except DigestError as exc:
+        return exc
+
+
+def test_feed_entry_links_to_another_private_host_are_refused_unless_allowed(http_server, other_host, tmp_path):
+    other_host.route("/internal", Reply(200, ARTICLE, {"Content-Type": "text/html; charset=utf-8"}))
+    http_server.route("/own", Reply(200, ARTICLE, {"Content-Type": "text/html; charset=utf-8"}))
+    feed = http_server.route("/feed", Reply(200, rss(http_server.url("/own"), other_host.url("/internal")),
+                                            {"Content-Type": "application/rss+xml"}))
+    log = Log()
+    outcome = run_digest(digest_config(tmp_path, feed), log)
+    assert isinstance(outcome, Exception)  # exit 6: the digest was written, one article failed
+    assert any("refusing link" in line and "loopback" in line for line in log.lines), log.lines
+    assert other_host.requests == [] and http_server.hits("/own") == 1  # the feed's own host is trusted
+
+    (tmp_path / "second").mkdir()
+    allowed = run_digest(digest_config(tmp_path / "second", feed, "allow_private_links = true"))
+    assert not isinstance(allowed, Exception) and allowed.processed == 2 and other_host.hits("/internal") == 1

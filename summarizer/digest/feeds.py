@@ -18,7 +18,8 @@ import feedparser
 
 from summarizer.errors import NewsumError, UsageError
 
-SOURCE_KEYS = {"name", "url", "language", "limit", "include", "exclude", "full_page"}
+SOURCE_KEYS = {"name", "url", "language", "limit", "include", "exclude", "full_page", "allow_private_links"}
+DEFAULT_LIMIT = 50  # newest entries looked at per feed and run: a 10,000-entry feed cannot queue 10,000 model runs
 LANGUAGES = {"da", "en"}
 
 
@@ -29,10 +30,12 @@ class Source:
     name: str
     url: str
     language: str | None = None  # hint when detection is unsure: "da" or "en"
-    limit: int | None = None  # look at the feed's `limit` newest (matching) entries only
+    limit: int = DEFAULT_LIMIT  # look at the feed's `limit` newest (matching) entries only
     include: list[str] = field(default_factory=list)  # keep only entries mentioning one of these
     exclude: list[str] = field(default_factory=list)  # drop entries mentioning any of these
     full_page: bool = True  # fetch the article page; False: use the text the feed carries
+    # entry links on another host than the feed's may point at private addresses (self-hosted setups)
+    allow_private_links: bool = False
 
 
 @dataclass
@@ -107,10 +110,11 @@ def parse_source(table: object, where: str) -> Source:
     for key in ("include", "exclude"):
         if key in table:
             setattr(source, key, _keywords(table[key], where, key))
-    if "full_page" in table:
-        if not isinstance(table["full_page"], bool):
-            raise UsageError(f"{where}: 'full_page' must be true or false, got {table['full_page']!r}")
-        source.full_page = table["full_page"]
+    for key in ("full_page", "allow_private_links"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise UsageError(f"{where}: '{key}' must be true or false, got {table[key]!r}")
+            setattr(source, key, table[key])
     return source
 
 

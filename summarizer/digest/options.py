@@ -13,7 +13,8 @@ from summarizer.digest.store import default_db_path
 from summarizer.errors import UsageError
 from summarizer.settings import data_dir
 
-DIGEST_KEYS = {"model", "output", "formats", "concurrency", "since", "group_by", "opml", "database", "host_delay"}
+DIGEST_KEYS = {"model", "output", "formats", "concurrency", "since", "group_by", "opml", "database", "host_delay",
+               "allow_private_links"}
 FORMATS = ("md", "html", "json")
 GROUPINGS = ("source", "ticker")
 
@@ -84,6 +85,12 @@ def load_settings(cfg: dict, *, config_path: Path, since: str | None = None, out
     opml = path_of("opml")
     if opml is not None:
         sources += load_opml(opml)
+    allow_private = digest_cfg.get("allow_private_links", False)
+    if not isinstance(allow_private, bool):
+        raise UsageError(f"config [digest]: 'allow_private_links' must be true or false, got {allow_private!r}")
+    if allow_private:  # the run-wide default; a source's own key cannot be told from an absent one here
+        for s in sources:
+            s.allow_private_links = True
     if not sources:
         raise UsageError(f"no feeds configured: add [[sources]] tables with name and url to {config_path}")
     seen: set[str] = set()

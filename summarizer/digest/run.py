@@ -35,6 +35,7 @@ from summarizer.digest.options import FORMATS, Settings, load_settings
 from summarizer.digest.render import RENDERERS, article_tickers, top_tickers
 from summarizer.digest.store import Store, StoredEntry
 from summarizer.errors import DigestError, ModelError, NewsumError, UsageError
+from summarizer.fetch.addresses import AddressPolicy
 from summarizer.settings import default_config_path, load_config
 from summarizer.text import has_markup
 from summarizer.values import SCHEMA_VERSION, Article, Report
@@ -131,7 +132,9 @@ def load_entry(entry: StoredEntry, source: Source) -> Article:
     if source.full_page:
         if not entry.url or urlsplit(entry.url).scheme not in ("http", "https"):
             raise UsageError(f"entry has no http(s) link to fetch: {entry.url!r}")
-        article = pipeline.load_article(entry.url)
+        # the entry's link came from the feed: a third party's address, checked before connecting
+        policy = AddressPolicy.typed(source.url, allow_private=source.allow_private_links)
+        article = pipeline.load_article(entry.url, policy=policy)
     else:
         content = entry.feed_content or ""
         article = clean.clean_html(content, entry.url) if has_markup(content) else clean.clean_text(content, entry.url)

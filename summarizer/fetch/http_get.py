@@ -7,9 +7,10 @@ One GET, redirects followed by hand (at most MAX_REDIRECTS, loops detected, non-
 refused), retries with exponential backoff on 429, 500, 502, 503, 504 and on connection failures
 (refused, reset, connect timeout), honouring Retry-After up to MAX_RETRY_WAIT seconds (a longer
 demand fails at once rather than stall the run). Read timeouts are not retried: a server too slow
-to send the body will most likely be as slow again, and retrying multiplies the user's wait. A body
-must also arrive within 4x the timeout in total, so a server dripping a byte at a time cannot hold
-us. Everything here is stateless (fetch.py's cache writes atomic files), so threads may share one
+to send the body will most likely be as slow again, and retrying multiplies the user's wait. The whole
+fetch (redirects, retries, headers, body) ends within 4x the timeout, so a server dripping its headers
+or body a byte at a time cannot hold us (addresses.Deadline). Every hop is checked against an
+AddressPolicy before connecting (addresses.py: no third-party links to private or metadata addresses). Everything here is stateless (fetch.py's cache writes atomic files), so threads may share one
 httpx.Client and call fetch_url / read_source concurrently.
 """
 
@@ -27,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from summarizer.errors import FetchError, NoArticleError
+from summarizer.fetch.addresses import AddressPolicy, Deadline
 from summarizer.fetch.decompress import BoundedDecoder
 from summarizer.version import __version__
 
@@ -102,11 +104,13 @@ def _is_textual(mime: str) -> bool:
 
 
 def make_client(timeout: float = DEFAULT_TIMEOUT) -> httpx.Client:
-    """A client with newsum's headers and timeouts. Thread-safe; share one across a digest run."""
+    """A client with newsum's headers and timeouts. Thread-safe; share one across a digest run.
+    No kept-alive connections: each fetch opens its own, so its Deadline holds that connection's socket."""
     return httpx.Client(
         timeout=httpx.Timeout(timeout),
         headers={"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate, br"},
         follow_redirects=False,
+        limits=httpx.Limits(max_keepalive_connections=0),
     )
 
 
@@ -122,14 +126,19 @@ def fetch_url(
     max_redirects: int = MAX_REDIRECTS,
     max_retry_wait: float = MAX_RETRY_WAIT,
     backoff: float = BACKOFF_BASE,
+    policy: AddressPolicy | None = None,
 ) -> FetchResult:
     """GET url (a conditional GET when etag/last_modified are given) and return the whole body.
 
-    Raises FetchError / NoArticleError as described in the module docstring. A 304 answer to a
-    conditional GET is returned with not_modified=True and an empty body.
+    policy: which hosts may be connected to; by default url's own host is trusted (the user typed it)
+    and every other host a redirect names must be public. Raises FetchError / NoArticleError as described
+    in the module docstring. A 304 answer to a conditional GET is returned with not_modified=True and an
+    empty body.
     """
     if _scheme(url) not in ("http", "https"):
         raise FetchError(f"refusing {url!r}: only http:// and https:// URLs are read")
+    policy = policy if policy is not None else AddressPolicy.typed(url)
+    policy.check(url)
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate, br"}
     conditional = bool(etag or last_modified)
     if etag:
@@ -138,12 +147,14 @@ def fetch_url(
         headers["If-Modified-Since"] = last_modified
     own_client = client is None
     client = client if client is not None else make_client(timeout)
+    deadline = Deadline(timeout * TOTAL_TIME_FACTOR)
     try:
         current = url
         seen = {url}
         for _hop in range(max_redirects + 1):
             response, attempts = _send_with_retries(client, current, headers, timeout=timeout, retries=retries,
-                                                    max_retry_wait=max_retry_wait, backoff=backoff)
+                                                    max_retry_wait=max_retry_wait, backoff=backoff,
+                                                    deadline=deadline)
             try:
                 location = response.headers.get("location")
                 if response.status_code in REDIRECT_STATUSES and location:
@@ -152,6 +163,7 @@ def fetch_url(
                         raise FetchError(f"refusing redirect from {current} to {target!r}: not http(s)")
                     if target in seen:
                         raise FetchError(f"redirect loop: {current} redirects back to {target}")
+                    policy.check(target, what=f"redirect from {current} to")
                     seen.add(target)
                     current = target
                     continue
@@ -160,13 +172,14 @@ def fetch_url(
                                        headers=_lower(response.headers), not_modified=True, attempts=attempts)
                 if not 200 <= response.status_code < 300:
                     raise _status_error(response, current, attempts, max_retry_wait)
-                body = _read_body(response, current, max_bytes=max_bytes, timeout=timeout)
+                body = _read_body(response, current, max_bytes=max_bytes, timeout=timeout, deadline=deadline)
                 return FetchResult(url=url, final_url=current, status=response.status_code, body=body,
                                    headers=_lower(response.headers), attempts=attempts)
             finally:
                 response.close()
         raise FetchError(f"too many redirects (more than {max_redirects}) starting at {url}")
     finally:
+        deadline.cancel()
         if own_client:
             client.close()
 
@@ -176,7 +189,8 @@ def _lower(headers: httpx.Headers) -> dict[str, str]:
 
 
 def _send_with_retries(client: httpx.Client, url: str, headers: dict[str, str], *, timeout: float,
-                       retries: int, max_retry_wait: float, backoff: float) -> tuple[httpx.Response, int]:
+                       retries: int, max_retry_wait: float, backoff: float,
+                       deadline: Deadline) -> tuple[httpx.Response, int]:
     """Send one GET (streamed), retrying transient failures. Returns the response and the attempts made."""
     host = urlsplit(url).hostname or url
     attempt = 0
@@ -184,17 +198,21 @@ def _send_with_retries(client: httpx.Client, url: str, headers: dict[str, str], 
         attempt += 1
         wait: float | None = None
         try:
-            request = client.build_request("GET", url, headers=headers, timeout=timeout)
+            request = client.build_request("GET", url, headers=headers, timeout=timeout,
+                                           extensions={"trace": deadline.trace})
             response = client.send(request, stream=True, follow_redirects=False)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
-            if attempt > retries or "CERTIFICATE" in str(exc):  # a bad certificate stays bad
-                raise _connection_error(exc, host, url, timeout, attempt) from exc
-        except httpx.TimeoutException as exc:
-            raise FetchError(f"timed out after {timeout:g} s waiting for {url}") from exc
-        except httpx.InvalidURL as exc:
-            raise FetchError(f"not a valid URL: {url!r} ({exc})") from exc
         except httpx.HTTPError as exc:
-            raise FetchError(f"could not fetch {url}: {exc or type(exc).__name__}") from exc
+            if deadline.expired:
+                raise _out_of_time(url, deadline) from exc
+            if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)):
+                if attempt > retries or "CERTIFICATE" in str(exc):  # a bad certificate stays bad
+                    raise _connection_error(exc, host, url, timeout, attempt) from exc
+            elif isinstance(exc, httpx.TimeoutException):
+                raise FetchError(f"timed out after {timeout:g} s waiting for {url}") from exc
+            elif isinstance(exc, httpx.InvalidURL):
+                raise FetchError(f"not a valid URL: {url!r} ({exc})") from exc
+            else:
+                raise FetchError(f"could not fetch {url}: {exc or type(exc).__name__}") from exc
         else:
             if response.status_code not in RETRY_STATUSES or attempt > retries:
                 return response, attempt
@@ -204,7 +222,13 @@ def _send_with_retries(client: httpx.Client, url: str, headers: dict[str, str], 
             response.close()
         if wait is None:
             wait = backoff * 2 ** (attempt - 1) * (1 + random.random() * 0.25)
+        if wait >= deadline.left():
+            raise _out_of_time(url, deadline)
         time.sleep(wait)
+
+
+def _out_of_time(url: str, deadline: Deadline) -> FetchError:
+    return FetchError(f"{url} took longer than {deadline.seconds:g} s in total (headers and body); gave up")
 
 
 def _connection_error(exc: Exception, host: str, url: str, timeout: float, attempts: int) -> FetchError:
@@ -251,7 +275,7 @@ def _retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
-def _read_body(response: httpx.Response, url: str, *, max_bytes: int, timeout: float) -> bytes:
+def _read_body(response: httpx.Response, url: str, *, max_bytes: int, timeout: float, deadline: Deadline) -> bytes:
     """The decompressed body, refusing (early, or while streaming) anything over max_bytes."""
     mime = _mime(response.headers.get("content-type", ""))
     if mime and not _is_textual(mime):
@@ -275,8 +299,10 @@ def _read_body(response: httpx.Response, url: str, *, max_bytes: int, timeout: f
                 raise FetchError(f"{url} is larger than the {max_bytes:,}-byte limit (--max-bytes); stopped reading")
             if time.monotonic() - started > total_limit:
                 raise FetchError(f"{url} took longer than {total_limit:g} s to download; gave up")
-    except httpx.ReadTimeout as exc:
-        raise FetchError(f"timed out reading {url}: no data for {timeout:g} s") from exc
     except httpx.TransportError as exc:
+        if deadline.expired:
+            raise _out_of_time(url, deadline) from exc
+        if isinstance(exc, httpx.ReadTimeout):
+            raise FetchError(f"timed out reading {url}: no data for {timeout:g} s") from exc
         raise FetchError(f"the connection broke while reading {url}: {exc or type(exc).__name__}") from exc
     return bytes(body)

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from summarizer.errors import FetchError, NoArticleError, UsageError
+from summarizer.fetch.addresses import AddressPolicy
 from summarizer.fetch.charset import _BOMS, SNIFF_BYTES, decode
 from summarizer.fetch.http_cache import CacheEntry, HttpCache
 from summarizer.fetch.http_get import (
@@ -63,8 +64,10 @@ def read_source(
     retries: int = 3,
     client: httpx.Client | None = None,
     cache_dir: Path | None = None,
+    policy: AddressPolicy | None = None,
 ) -> Page:
-    """Read SOURCE (http(s) URL, local file path, or "-" for stdin) and decode it to text."""
+    """Read SOURCE (http(s) URL, local file path, or "-" for stdin) and decode it to text. policy: which
+    hosts may be connected to (default: SOURCE's host, as the user typed it, and public addresses)."""
     if max_bytes <= 0:
         raise UsageError(f"--max-bytes must be a positive number of bytes, not {max_bytes}")
     if source == "-":
@@ -72,14 +75,14 @@ def read_source(
     scheme = _scheme(source)
     if scheme in ("http", "https"):
         return _read_url(source, max_bytes=max_bytes, use_cache=use_cache, timeout=timeout,
-                         retries=retries, client=client, cache_dir=cache_dir)
+                         retries=retries, client=client, cache_dir=cache_dir, policy=policy)
     if scheme is not None:
         hint = f" (give a local file as a plain path, e.g. {urlsplit(source).path})" if scheme == "file" else ""
         raise FetchError(f"refusing {source!r}: only http:// and https:// URLs are read{hint}")
     return _read_file(Path(source), max_bytes)
 
 
-def _read_url(source: str, *, max_bytes, use_cache, timeout, retries, client, cache_dir) -> Page:
+def _read_url(source: str, *, max_bytes, use_cache, timeout, retries, client, cache_dir, policy) -> Page:
     cache = None
     entry = None
     if use_cache:
@@ -91,7 +94,7 @@ def _read_url(source: str, *, max_bytes, use_cache, timeout, retries, client, ca
         source,
         etag=entry.etag if entry else None,
         last_modified=entry.last_modified if entry else None,
-        max_bytes=max_bytes, timeout=timeout, retries=retries, client=client,
+        max_bytes=max_bytes, timeout=timeout, retries=retries, client=client, policy=policy,
     )
     if result.not_modified and entry is not None:
         return _to_fetched(source, entry.final_url, entry.body, entry.headers, status=entry.status,
