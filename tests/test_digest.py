@@ -20,6 +20,7 @@ from digest_site import OEU_CHROME, DigestSite, fake_analyse
 
 from summarizer.cli import TerminalProgress
 from summarizer.digest import run as digest
+from summarizer.digest.politeness import HostGate
 from summarizer.digest.store import Store
 from summarizer.errors import DigestError
 
@@ -181,7 +182,7 @@ def test_polite_fetching_one_request_per_host_at_a_time(http_server, tmp_path):
 
 
 def test_host_gate_spaces_requests_to_the_same_host():
-    gate = digest.HostGate(0.3)
+    gate = HostGate(0.3)
     start = time.monotonic()
     with gate.slot("http://a.example/1"):
         pass
@@ -266,9 +267,12 @@ def test_a_second_run_at_the_same_time_is_refused(site, tmp_path):
     config = site.write_config(tmp_path / "config.toml")
     with open(tmp_path / "state.sqlite3.lock", "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        with pytest.raises(DigestError, match="still running"):
+        held.write("2026-12-01T05:30:00+00:00 by process 4242\n")
+        held.flush()
+        with pytest.raises(DigestError, match=r"still running .*started 2026-12-01T05:30:00\+00:00 by process 4242"):
             run(config)
     assert run(config).processed == 30  # the lock went with the other run
+    assert "by process" in (tmp_path / "state.sqlite3.lock").read_text()  # this run said when it started
 
 
 def test_progress_bar_on_a_terminal_plain_lines_otherwise():

@@ -199,3 +199,33 @@ def test_feed_entry_links_to_another_private_host_are_refused_unless_allowed(htt
     (tmp_path / "second").mkdir()
     allowed = run_digest(digest_config(tmp_path / "second", feed, "allow_private_links = true"))
     assert not isinstance(allowed, Exception) and allowed.processed == 2 and other_host.hits("/internal") == 1
+
+
+# --- 9. a polite crawler --------------------------------------------------------------------------
+
+
+def test_robots_txt_is_honoured_for_article_pages_and_crawl_delay_spaces_requests(http_server, tmp_path):
+    http_server.route("/robots.txt", Reply(200, b"User-agent: *\nDisallow: /private/\n\n"
+                                                b"User-agent: newsum\nDisallow: /members/\nCrawl-delay: 1\n",
+                                           {"Content-Type": "text/plain"}))
+    times: list[float] = []
+
+    def page(handler):
+        times.append(time.monotonic())
+        return Reply(200, ARTICLE, {"Content-Type": "text/html; charset=utf-8"})
+
+    for path in ("/open/1", "/open/2", "/members/3"):
+        http_server.route(path, page)
+    items = "".join(f"<item><title>Nyhed {p}</title><link>{http_server.url(p)}</link><guid>{p}</guid>"
+                    + (f"<description>{'Aktien i Vestas steg 3 pct. efter regnskabet. ' * 3}</description>" if p == "/members/3" else "")
+                    + "</item>" for p in ("/open/1", "/open/2", "/members/3", "/members/4"))
+    feed = http_server.route("/feed", Reply(200, f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}'
+                                                 f"</channel></rss>".encode(), {"Content-Type": "application/rss+xml"}))
+    http_server.route("/members/4", page)
+    log = Log()
+    outcome = run_digest(digest_config(tmp_path, feed), log)
+    assert http_server.hits("/members/3") == 0 and http_server.hits("/members/4") == 0  # never fetched
+    assert http_server.hits("/robots.txt") == 1  # read once per run
+    assert any("robots.txt" in line and "/members/4" in line for line in log.lines), log.lines  # no feed text: failed
+    assert isinstance(outcome, Exception)  # exit 6 for that one; /members/3 used the feed's own text
+    assert len(times) == 2 and times[1] - times[0] >= 0.95  # Crawl-delay: 1 (host_delay is 0)

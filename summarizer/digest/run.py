@@ -15,11 +15,11 @@ a fast fake analyser.
 
 from __future__ import annotations
 
-import threading
+import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
@@ -32,9 +32,16 @@ from summarizer.digest.feeds import (
     select_entries,
 )
 from summarizer.digest.options import FORMATS, Settings, load_settings
+from summarizer.digest.politeness import HostGate, Robots, _interleave_hosts
 from summarizer.digest.render import RENDERERS, article_tickers, top_tickers
 from summarizer.digest.store import Store, StoredEntry
-from summarizer.errors import DigestError, ModelError, NewsumError, UsageError
+from summarizer.errors import (
+    DigestError,
+    FetchError,
+    ModelError,
+    NewsumError,
+    UsageError,
+)
 from summarizer.fetch.addresses import AddressPolicy
 from summarizer.settings import default_config_path, load_config
 from summarizer.text import has_markup
@@ -63,43 +70,6 @@ class Outcome:
 
 
 # --- politeness and progress ------------------------------------------------------------------
-
-
-class HostGate:
-    """At most one request in flight per host, and `delay` seconds between two requests to it."""
-
-    def __init__(self, delay: float) -> None:
-        self.delay = delay
-        self._locks: dict[str, threading.Lock] = {}
-        self._last: dict[str, float] = {}
-        self._guard = threading.Lock()
-
-    @contextmanager
-    def slot(self, url: str | None) -> Iterator[None]:
-        host = (urlsplit(url or "").hostname or "").lower()
-        with self._guard:
-            lock = self._locks.setdefault(host, threading.Lock())
-        with lock:
-            wait = self._last.get(host, float("-inf")) + self.delay - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            try:
-                yield
-            finally:
-                self._last[host] = time.monotonic()
-
-
-def _interleave_hosts(entries: list[StoredEntry]) -> list[StoredEntry]:
-    """Round-robin over hosts, so workers are not all queued behind one host's gate."""
-    by_host: dict[str, list[StoredEntry]] = {}
-    for e in entries:
-        by_host.setdefault(urlsplit(e.url or "").hostname or "", []).append(e)
-    queues = list(by_host.values())
-    out = []
-    while queues:
-        out += [q.pop(0) for q in queues]
-        queues = [q for q in queues if q]
-    return out
 
 
 class Progress:
@@ -182,7 +152,8 @@ def run_digest(settings: Settings, store: Store, *, load: Loader = load_entry, a
     now = now or datetime.now(timezone.utc)
     cutoff = now - settings.since if settings.since else None
     outcome = Outcome()
-    gate = HostGate(settings.host_delay)
+    robots = Robots()
+    gate = HostGate(settings.host_delay, robots)
     by_url = {s.url: s for s in settings.sources}
 
     with ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="digest") as pool:
@@ -217,6 +188,14 @@ def run_digest(settings: Settings, store: Store, *, load: Loader = load_entry, a
         def fetch_and_clean(entry: StoredEntry) -> tuple[Article, float]:
             start = time.perf_counter()
             source = by_url[entry.feed_url]
+            if source.full_page and entry.url:
+                # the link is the feed's, not the user's: its address is checked before robots.txt is read
+                AddressPolicy.typed(source.url, allow_private=source.allow_private_links).check(entry.url)
+            if source.full_page and entry.url and not robots.allowed(entry.url):
+                if not entry.feed_content:
+                    raise FetchError(f"robots.txt of {urlsplit(entry.url).hostname} disallows {entry.url} "
+                                     "and the feed carries no text of it")
+                source = replace(source, full_page=False)  # the site asks robots not to fetch: the feed's text
             with gate.slot(entry.url) if source.full_page else nullcontext():  # feed text: no request
                 article = load(entry, source)
             return article, time.perf_counter() - start
@@ -385,11 +364,18 @@ def _single_run(database: Path, dry_run: bool) -> Iterator[None]:
 
     database.parent.mkdir(parents=True, exist_ok=True)
     lock_path = database.with_name(database.name + ".lock")
-    with lock_path.open("a") as lock:
+    with lock_path.open("a+") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise DigestError(f"another newsum digest is still running on {database} (lock: {lock_path})") from None
+            lock.seek(0)
+            holder = lock.read().strip() or "an unknown time"
+            raise DigestError(f"another newsum digest is still running on {database} (started {holder}; "
+                              f"lock: {lock_path})") from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} by process {os.getpid()}\n")
+        lock.flush()
         yield  # the lock goes with the file when it is closed, or when the process dies
 
 
