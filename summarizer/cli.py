@@ -17,6 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from summarizer.errors import NewsumError
+from summarizer.text import for_display
 from summarizer.version import __version__
 
 READ_HELP = """Summarize one financial article in English and Danish, with its tickers and claims.
@@ -87,7 +88,7 @@ def guarded(debug: bool, fn: Callable, *args, **kwargs):
     except NewsumError as exc:
         if debug:
             traceback.print_exc()
-        typer.echo(f"newsum: error: {exc}", err=True)
+        typer.echo(f"newsum: error: {for_display(str(exc))}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         typer.echo("newsum: interrupted", err=True)
@@ -97,7 +98,7 @@ def guarded(debug: bool, fn: Callable, *args, **kwargs):
     except Exception as exc:  # a bug: still one line, unless --debug
         if debug:
             traceback.print_exc()
-        typer.echo(f"newsum: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        typer.echo(f"newsum: internal error: {type(exc).__name__}: {for_display(str(exc))} (rerun with --debug)", err=True)
         raise typer.Exit(1) from None
 
 
@@ -164,7 +165,7 @@ def translate_cmd(
             sys.stdout.write(separator if i < len(units) else "\n")
             sys.stdout.flush()
             for issue in t.issues:
-                typer.echo(f"newsum: warning: {label} {i}: {issue} (check this translation)", err=True)
+                typer.echo(f"newsum: warning: {label} {i}: {for_display(issue)} (check this translation)", err=True)
 
     guarded(debug, run)
 
@@ -229,7 +230,8 @@ def schema_cmd(
 
 def _list_entry(entry) -> None:
     """One line of `newsum digest --dry-run`: what would be processed."""
-    typer.echo(f"{entry.source}\t{entry.published or '-'}\t{entry.title or '(untitled)'}\t{entry.url or ''}")
+    fields = (entry.source, entry.published or "-", entry.title or "(untitled)", entry.url or "")
+    typer.echo("\t".join(for_display(f).replace("\t", " ").replace("\n", " ") for f in fields))
 
 
 class TerminalProgress:
@@ -247,6 +249,7 @@ class TerminalProgress:
                                     console=Console(file=self.stream), transient=True)
 
     def log(self, message: str) -> None:
+        message = for_display(message)  # feed titles and error messages quote third parties
         if self.bar is not None:
             self.bar.console.print(message, markup=False, highlight=False)
         else:

@@ -11,20 +11,20 @@ import json
 from summarizer.facts.tickers import (
     unique_symbols,  # report.tickers has every mention; show one line per symbol
 )
-from summarizer.text import escape_controls, without_controls
+from summarizer.text import escape_controls, for_display, without_credentials
 from summarizer.values import Report
 
 
 def render(report: Report, fmt: str) -> str:
     """Report -> the output document. Article text is untrusted: no control character reaches a terminal
-    (JSON escapes them, the other formats drop them), and HTML escapes markup."""
+    (JSON escapes them, the other formats drop them), HTML escapes markup, and no URL keeps a password."""
     if fmt == "json":
-        return escape_controls(json.dumps(report.to_dict(), ensure_ascii=False, indent=2)) + "\n"
+        return escape_controls(without_credentials(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))) + "\n"
     if fmt == "markdown":
-        return without_controls(render_markdown(report))
+        return for_display(render_markdown(report))
     if fmt == "html":
-        return without_controls(render_html(report))
-    return without_controls(render_text(report))
+        return for_display(render_html(report))
+    return for_display(render_text(report))
 
 
 def _meta_line(report: Report) -> str:

@@ -143,3 +143,17 @@ def looks_like_html(text: str) -> bool:
 def has_markup(text: str) -> bool:
     """Does this fragment (a feed entry's content) hold any tag, so it is cleaned as HTML?"""
     return bool(_MARKUP.search(text))
+
+
+# user:password@ after a scheme, in a URL or in a message that quotes one
+_CREDENTIALS = re.compile(r"(?<=://)[^/?#@\s]*@")
+
+
+def without_credentials(text: str) -> str:
+    """text with the user:password@ part of every URL in it removed (it stays only in the request)."""
+    return _CREDENTIALS.sub("", text)
+
+
+def for_display(text: str) -> str:
+    """What may reach a terminal, a log or a file: no control characters, no URL credentials."""
+    return without_controls(without_credentials(text))

@@ -229,3 +229,46 @@ def test_robots_txt_is_honoured_for_article_pages_and_crawl_delay_spaces_request
     assert any("robots.txt" in line and "/members/4" in line for line in log.lines), log.lines  # no feed text: failed
     assert isinstance(outcome, Exception)  # exit 6 for that one; /members/3 used the feed's own text
     assert len(times) == 2 and times[1] - times[0] >= 0.95  # Crawl-delay: 1 (host_delay is 0)
+
+
+# --- 4 and 7. terminal control sequences and URL credentials never reach an output ---------------------
+
+HOSTILE_TITLE = "Aktier \x1b]52;c;ZXZpbA==\x07stiger\x1b[2J \x9b31m"
+
+
+def test_control_sequences_in_a_plain_text_source_never_reach_the_terminal(tmp_path):
+    source = tmp_path / "page.txt"
+    source.write_text(f"{HOSTILE_TITLE}\n\n" + "Aktien i Novo Nordisk steg 4,2 pct. tirsdag \x1b[31mi dag\x1b[0m, efter regnskabet. " * 3,
+                      encoding="utf-8")
+    for fmt in ("text", "markdown", "html"):
+        o = newsum(str(source), "--clean-only", "--format", fmt)
+        assert o.code == 0 and "stiger" in o.stdout
+        assert not any(c in o.stdout for c in "\x1b\x07\x9b"), fmt
+    o = newsum(str(source), "--clean-only", "--format", "json")
+    assert "\\u001b" in o.stdout and "\x1b" not in o.stdout and "\x9b" not in o.stdout
+
+
+def test_feed_titles_and_url_passwords_never_reach_the_digest_files_or_the_log(http_server, tmp_path):
+    page = http_server.route("/a", Reply(200, ARTICLE, {"Content-Type": "text/html; charset=utf-8"}))
+    secret_link = page.replace("http://", "http://reader:hunter2@")
+    items = (f"<item><title>{HOSTILE_TITLE}</title><link>{secret_link}</link><guid>g1</guid></item>")
+    http_server.route("/feed", Reply(200, f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}'
+                                          "</channel></rss>".encode(), {"Content-Type": "application/rss+xml"}))
+    feed = http_server.url("/feed").replace("http://", "http://me:s3cret@")
+    import io
+
+    from digest_site import fake_analyse
+
+    from summarizer.cli import TerminalProgress
+    from summarizer.digest import run_from_config
+
+    log = io.StringIO()
+    run_from_config(config_path=digest_config(tmp_path, feed), since="all", out=None, formats="md,html,json",
+                    group_by=None, dry_run=False, model_spec=None, analyse=fake_analyse,
+                    progress=TerminalProgress(log))
+    documents = list((tmp_path / "out").glob("digest-*"))
+    assert len(documents) == 3
+    written = log.getvalue() + "".join(f.read_text(encoding="utf-8") for f in documents)
+    assert "Aktier" in written and not any(c in written for c in "\x1b\x07\x9b")
+    stored = (tmp_path / "state.sqlite3").read_bytes()
+    assert b"s3cret" not in written.encode() + stored and b"hunter2" not in written.encode() + stored

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from urllib.parse import urlsplit
 
+from summarizer.text import escape_controls, without_controls, without_credentials
 from summarizer.version import __version__
 
 TOP_TICKERS = 10
@@ -257,4 +258,16 @@ def render_html(doc: dict) -> str:
     )
 
 
-RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
+def _safe(render, *, json_text: bool = False):
+    """A renderer whose output carries no terminal control character and no URL credentials: feed titles
+    and article text are third parties' words, and a digest is read in terminals, mail and browsers."""
+
+    def safe(doc: dict) -> str:
+        out = without_credentials(render(doc))
+        return escape_controls(out) if json_text else without_controls(out)
+
+    safe.__doc__ = render.__doc__
+    return safe
+
+
+RENDERERS = {"md": _safe(render_markdown), "html": _safe(render_html), "json": _safe(render_json, json_text=True)}

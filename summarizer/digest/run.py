@@ -44,7 +44,7 @@ from summarizer.errors import (
 )
 from summarizer.fetch.addresses import AddressPolicy
 from summarizer.settings import default_config_path, load_config
-from summarizer.text import has_markup
+from summarizer.text import has_markup, without_credentials
 from summarizer.values import SCHEMA_VERSION, Article, Report
 
 TRUNCATION_MARKS = ("…", "...", "[…]", "[...]", "read more", "læs mere", "continue reading")
@@ -154,14 +154,15 @@ def run_digest(settings: Settings, store: Store, *, load: Loader = load_entry, a
     outcome = Outcome()
     robots = Robots()
     gate = HostGate(settings.host_delay, robots)
-    by_url = {s.url: s for s in settings.sources}
+    by_url = {without_credentials(s.url): s for s in settings.sources}  # as the store keeps them
 
     with ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="digest") as pool:
         outcome.feeds = _read_feeds(settings, store, pool, gate)
         for result in outcome.feeds:
             src = result.source
             if result.status == "failed":
-                outcome.failures.append(Failure(f"feed {src.name} ({src.url})", result.error or "failed"))
+                outcome.failures.append(Failure(f"feed {src.name} ({without_credentials(src.url)})",
+                                                result.error or "failed"))
                 progress.log(f"feed {src.name}: FAILED: {result.error}")
                 continue
             if result.warning:
@@ -343,7 +344,7 @@ def run_from_config(*, config_path: Path | None, since: str | None, out: Path | 
         summary = {"processed": outcome.processed, "duplicates": outcome.duplicates, "in_digest": len(results),
                    "failures": [f.__dict__ for f in outcome.failures],
                    "documents": [str(p) for p in outcome.documents],
-                   "feeds": {r.source.url: r.status for r in outcome.feeds}}
+                   "feeds": {without_credentials(r.source.url): r.status for r in outcome.feeds}}
         store.finish_run(run_id, status="failures" if outcome.failures else "ok", summary=summary,
                          digested=[r["entry_id"] for r in results])
     not_modified = sum(r.status == "not_modified" for r in outcome.feeds)

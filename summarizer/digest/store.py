@@ -24,6 +24,7 @@ from typing import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from summarizer.settings import data_dir
+from summarizer.text import without_credentials
 
 # Query parameters that only track the reader; dropping them makes the same article's URLs equal.
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "igshid", "ref_src", "_hsenc", "_hsmi"}
@@ -241,12 +242,15 @@ class Store:
         self.db.execute("COMMIT")
 
     # feeds
+    # URLs are stored without user:password@ (the config keeps the credentials; requests use them from there)
     def validators(self, feed_url: str) -> tuple[str | None, str | None]:
+        feed_url = without_credentials(feed_url)
         row = self.db.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (feed_url,)).fetchone()
         return (row["etag"], row["last_modified"]) if row else (None, None)
 
     def entry_known(self, feed_url: str, guid: str, url: str | None) -> bool:
         """Seen before: the same guid in this feed, or the same article URL from any feed."""
+        feed_url, guid, url = without_credentials(feed_url), without_credentials(guid), url and without_credentials(url)
         if self.db.execute("SELECT 1 FROM entries WHERE feed_url = ? AND guid = ?", (feed_url, guid)).fetchone():
             return True
         canon = canonical_url(url)
@@ -260,6 +264,7 @@ class Store:
         Returns how many entries were queued.
         """
         queued = 0
+        feed_url = without_credentials(feed_url)
         with self._tx():
             for e in entries:
                 if self.entry_known(feed_url, e["guid"], e.get("url")):
@@ -267,7 +272,8 @@ class Store:
                 self.db.execute(
                     "INSERT INTO entries (source, feed_url, guid, url, canonical_url, title, published,"
                     " feed_content, first_seen) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (name, feed_url, e["guid"], e.get("url"), canonical_url(e.get("url")), e.get("title"),
+                    (name, feed_url, without_credentials(e["guid"]), e.get("url") and without_credentials(e["url"]),
+                     canonical_url(e.get("url") and without_credentials(e["url"])), e.get("title"),
                      e.get("published"), e.get("content"), now_iso()),
                 )
                 queued += 1
@@ -289,7 +295,7 @@ class Store:
             " ORDER BY id",
             (MAX_ATTEMPTS,),
         ).fetchall()
-        wanted = set(feed_urls) if feed_urls is not None else None
+        wanted = {without_credentials(u) for u in feed_urls} if feed_urls is not None else None
         return [
             StoredEntry(r["id"], r["source"], r["feed_url"], r["guid"], r["url"], r["title"], r["published"],
                         r["feed_content"], r["attempts"])

@@ -42,7 +42,7 @@ from summarizer.fetch.http_get import (
     _scheme,
     fetch_url,
 )
-from summarizer.text import looks_like_html
+from summarizer.text import looks_like_html, without_credentials
 from summarizer.values import Page
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -177,7 +177,8 @@ def _to_fetched(source: str, url: str | None, body: bytes, headers: dict[str, st
     text, encoding = decode(body, _header_charset(content_type_header))
     if not text.strip():
         raise NoArticleError(f"{where} is empty")
-    return Page(source=source, url=url, text=text, content_type=_content_type(mime, name, text),
+    # the URL goes into the Article and every output: without user:password@ (only the request had it)
+    return Page(source=source, url=url and without_credentials(url), text=text, content_type=_content_type(mime, name, text),
                    encoding=encoding, status=status, headers=dict(headers), from_cache=from_cache)
 
 
