@@ -35,3 +35,10 @@ class DigestError(NewsumError):
     """A digest run finished, but some feeds or articles failed (see the summary printed at the end)."""
 
     exit_code = 6
+
+
+class StateError(NewsumError):
+    """The digest's state database cannot be used: not an SQLite file, a directory, a read-only place, a
+    full disk. Nothing committed before is lost (every unit of work is one transaction)."""
+
+    exit_code = 8

@@ -97,11 +97,17 @@ def load_config(path: str | Path | None = None) -> dict:
         if explicit:
             raise UsageError(f"config file not found: {p}")
         return {}
+    if p.is_dir():
+        raise UsageError(f"config file {p} is a directory; give the path of a .toml file")
     try:
         with p.open("rb") as fh:
             return tomllib.load(fh)
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"config file {p} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"config file {p} is not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise UsageError(f"cannot read config file {p}: {exc.strerror or exc}") from exc
 
 
 def load_settings(path: str | Path | None = None) -> Settings:

@@ -272,3 +272,59 @@ def test_feed_titles_and_url_passwords_never_reach_the_digest_files_or_the_log(h
     assert "Aktier" in written and not any(c in written for c in "\x1b\x07\x9b")
     stored = (tmp_path / "state.sqlite3").read_bytes()
     assert b"s3cret" not in written.encode() + stored and b"hunter2" not in written.encode() + stored
+
+
+# --- 6. known causes, known exit codes ---------------------------------------------------------------
+
+
+def config_with(tmp_path, **digest) -> str:
+    lines = ["[digest]"] + [f"{k} = {v!r}".replace("'", '"') for k, v in digest.items()]
+    lines += ["[[sources]]", 'name = "a"', 'url = "http://127.0.0.1:9/feed"']
+    path = tmp_path / "config.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("args,code,says", [
+    (["http://a..b/", "--clean-only"], 2, "not a valid URL"),
+    (["http://[::1/", "--clean-only"], 2, "not a valid URL"),
+    ([str(REPO / "samples/northgate-en.html"), "--max-bytes", "9" * 25], 2, "--max-bytes must be"),
+    (["digest", "--config", "{tmp}"], 2, "is a directory"),
+    (["digest", "--config", "{tmp}/latin1.toml"], 2, "is not UTF-8 text"),
+    (["digest", "--config", "{config}", "--since", "9" * 20 + "d"], 2, "more than 100 years"),
+])
+def test_bad_input_names_its_cause_with_its_exit_code(tmp_path, args, code, says):
+    (tmp_path / "latin1.toml").write_bytes(b"# K\xf8benhavn\n[digest]\n")
+    config = config_with(tmp_path)
+    o = newsum(*(a.format(tmp=tmp_path, config=config) for a in args))
+    one_line_error(o, code, says)
+
+
+@pytest.mark.parametrize("database,says", [
+    ("{tmp}/not-sqlite.db", "is not a newsum SQLite file"),
+    ("{tmp}", "is a directory"),
+    ("/proc/newsum/state.sqlite3", "cannot create the state database"),  # not writable, even for root
+])
+def test_an_unusable_state_database_is_exit_8_with_the_cause(tmp_path, database, says):
+    (tmp_path / "not-sqlite.db").write_text("these are my notes, not a database\n")
+    o = newsum("digest", "--config", config_with(tmp_path, database=database.format(tmp=tmp_path)))
+    one_line_error(o, 8, says)
+    assert (tmp_path / "not-sqlite.db").read_text() == "these are my notes, not a database\n"  # untouched
+
+
+def test_a_full_disk_says_so_and_keeps_what_was_stored(tmp_path):
+    from summarizer.digest.store import Store
+    from summarizer.errors import StateError
+
+    path = tmp_path / "state.sqlite3"
+    with Store(path) as store:
+        store.record_feed(feed_url="http://x/feed", name="x", status="ok", etag=None, last_modified=None,
+                          entries=[{"guid": "kept", "url": "http://x/1", "title": "kept", "content": "x"}])
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages + 1}")  # the disk is full from here on
+        big = [{"guid": f"g{i}", "url": f"http://x/{i}", "title": "t", "content": "x" * 5000} for i in range(50)]
+        with pytest.raises(StateError, match="database or disk is full.*nothing stored was lost"):
+            store.record_feed(feed_url="http://x/feed", name="x", status="ok", etag=None, last_modified=None,
+                              entries=big)
+    with Store(path) as store:
+        assert [e.guid for e in store.pending()] == ["kept"]

@@ -16,6 +16,7 @@ from summarizer.settings import data_dir
 DIGEST_KEYS = {"model", "output", "formats", "concurrency", "since", "group_by", "opml", "database", "host_delay",
                "allow_private_links"}
 FORMATS = ("md", "html", "json")
+MAX_SINCE = timedelta(days=36525)
 GROUPINGS = ("source", "ticker")
 
 
@@ -41,7 +42,13 @@ def parse_since(text: str | None) -> timedelta | None:
     if not m or int(m.group(1)) == 0:
         raise UsageError(f"--since must look like 90m, 24h, 3d or 2w (or 'all'), got {text!r}")
     unit = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[m.group(2)]
-    return timedelta(**{unit: int(m.group(1))})
+    try:
+        delta = timedelta(**{unit: int(m.group(1))})
+    except OverflowError:
+        delta = timedelta.max
+    if delta > MAX_SINCE:
+        raise UsageError(f"--since {text} reaches back more than 100 years; use 'all' for everything")
+    return delta
 
 
 def parse_formats(value: object) -> list[str]:

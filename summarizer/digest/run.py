@@ -40,6 +40,7 @@ from summarizer.errors import (
     FetchError,
     ModelError,
     NewsumError,
+    StateError,
     UsageError,
 )
 from summarizer.fetch.addresses import AddressPolicy
@@ -363,9 +364,13 @@ def _single_run(database: Path, dry_run: bool) -> Iterator[None]:
         return
     import fcntl
 
-    database.parent.mkdir(parents=True, exist_ok=True)
     lock_path = database.with_name(database.name + ".lock")
-    with lock_path.open("a+") as lock:
+    try:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        lock = lock_path.open("a+")
+    except OSError as exc:
+        raise StateError(f"cannot create the state database's lock {lock_path}: {exc.strerror or exc}") from exc
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from summarizer.errors import StateError
 from summarizer.settings import data_dir
 from summarizer.text import without_credentials
 
@@ -202,14 +203,34 @@ class StoredEntry:
 class Store:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we open transactions ourselves, one per unit of work.
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")  # in WAL: a killed process keeps every commit
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            if str(self.path) != ":memory:":
+                if self.path.is_dir():
+                    raise StateError(f"state database {self.path} is a directory; set `database` to a file path")
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we open transactions ourselves, one per unit of work.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")  # in WAL: a killed process keeps every commit
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except OSError as exc:
+            raise StateError(f"cannot create the state database {self.path}: {exc.strerror or exc}") from exc
+        except sqlite3.Error as exc:
+            raise self._state_error(exc) from exc
+
+    def _state_error(self, exc: sqlite3.Error) -> StateError:
+        """The cause in words a user can act on (SQLite's own words are kept)."""
+        text = str(exc)
+        if "not a database" in text:
+            return StateError(f"state database {self.path} is not a newsum SQLite file ({text}); "
+                              "point `database` at another path")
+        if "unable to open" in text or "readonly" in text:
+            return StateError(f"cannot write the state database {self.path} ({text}); is its folder read-only?")
+        if "disk is full" in text or "disk I/O" in text:
+            return StateError(f"state database {self.path}: {text}; free some space (nothing stored was lost)")
+        return StateError(f"state database {self.path}: {text}")
 
     def close(self) -> None:
         self.db.close()
@@ -233,13 +254,19 @@ class Store:
     @contextmanager
     def _tx(self) -> Iterator[None]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (KeyboardInterrupt too)."""
-        self.db.execute("BEGIN IMMEDIATE")
         try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                try:
+                    self.db.execute("ROLLBACK")
+                except sqlite3.OperationalError:
+                    pass  # SQLite rolled back already (a full disk does): the cause is the first error
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise self._state_error(exc) from exc
 
     # feeds
     # URLs are stored without user:password@ (the config keeps the credentials; requests use them from there)

@@ -84,6 +84,25 @@ def _scheme(source: str) -> str | None:
     return m.group(1).lower() if m and len(m.group(1)) > 1 else None
 
 
+def url_problem(url: str) -> str | None:
+    """Why an http(s) URL cannot be fetched as written (None when it can): a bracket left open, an
+    empty or over-long host label ("a..b"), a port that is no number."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError as exc:
+        return str(exc)
+    host = parts.hostname or ""
+    if not host:
+        return "no host"
+    if not host.startswith("[") and ":" not in host:
+        try:
+            host.encode("idna")
+        except UnicodeError:
+            return "a host name label is empty or too long"
+    return None
+
+
 def _mime(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
@@ -137,6 +156,9 @@ def fetch_url(
     """
     if _scheme(url) not in ("http", "https"):
         raise FetchError(f"refusing {url!r}: only http:// and https:// URLs are read")
+    problem = url_problem(url)
+    if problem:
+        raise FetchError(f"not a valid URL: {url!r} ({problem})")
     policy = policy if policy is not None else AddressPolicy.typed(url)
     policy.check(url)
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate, br"}
@@ -161,6 +183,8 @@ def fetch_url(
                     target = urljoin(str(response.url), location.strip())
                     if _scheme(target) not in ("http", "https"):
                         raise FetchError(f"refusing redirect from {current} to {target!r}: not http(s)")
+                    if url_problem(target):
+                        raise FetchError(f"{current} redirects to an invalid URL {target!r} ({url_problem(target)})")
                     if target in seen:
                         raise FetchError(f"redirect loop: {current} redirects back to {target}")
                     policy.check(target, what=f"redirect from {current} to")

@@ -41,10 +41,12 @@ from summarizer.fetch.http_get import (
     _mime,
     _scheme,
     fetch_url,
+    url_problem,
 )
 from summarizer.text import looks_like_html, without_credentials
 from summarizer.values import Page
 
+MAX_MAX_BYTES = 1 << 40  # 1 TiB: past any page; larger numbers overflow the decoders' sizes
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 _TEXT_SUFFIXES = {".txt", ".text"}
 # Control bytes that do not occur in text (tab, LF, FF, CR and ESC do).
@@ -68,12 +70,15 @@ def read_source(
 ) -> Page:
     """Read SOURCE (http(s) URL, local file path, or "-" for stdin) and decode it to text. policy: which
     hosts may be connected to (default: SOURCE's host, as the user typed it, and public addresses)."""
-    if max_bytes <= 0:
-        raise UsageError(f"--max-bytes must be a positive number of bytes, not {max_bytes}")
+    if not 0 < max_bytes <= MAX_MAX_BYTES:
+        raise UsageError(f"--max-bytes must be a number of bytes from 1 to {MAX_MAX_BYTES:,}, not {max_bytes}")
     if source == "-":
         return _read_stdin(max_bytes)
     scheme = _scheme(source)
     if scheme in ("http", "https"):
+        problem = url_problem(source)
+        if problem:
+            raise UsageError(f"not a valid URL: {source!r} ({problem})")
         return _read_url(source, max_bytes=max_bytes, use_cache=use_cache, timeout=timeout,
                          retries=retries, client=client, cache_dir=cache_dir, policy=policy)
     if scheme is not None:
