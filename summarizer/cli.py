@@ -106,6 +106,7 @@ def guarded(debug: bool, fn: Callable, *args, **kwargs):
 def read_cmd(
     source: str = typer.Argument(..., help="URL, local file, or - for stdin."),
     clean_only: bool = typer.Option(False, "--clean-only", help="Only extract the article and metadata; no model."),
+    no_summary: bool = typer.Option(False, "--no-summary", help="Article, tickers and claims; no model is loaded."),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
     length: Length = typer.Option(Length.short, "--length", help="Summary length: short (<= 3 sentences) or medium."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Preset name, GGUF path, checkpoint folder or HF id."),
@@ -123,6 +124,8 @@ def read_cmd(
             from summarizer.values import Report
 
             report = Report(article=article)
+        elif no_summary:
+            report = pipeline.analyse(article, summarize=False)
         else:
             from summarizer.models import load_model
             from summarizer.settings import load_config

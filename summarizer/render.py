@@ -64,8 +64,9 @@ def render_text(report: Report) -> str:
     if a.url:
         lines.append(a.url)
     lines.append("")
+    lines += [f"!! partial: {n}" for n in report.notes] + ([""] if report.notes else [])
     if report.summary is None:
-        lines.append(a.text)
+        lines += [a.text, ""]
     else:
         s = report.summary
         note = _grounding_note(report)
@@ -89,6 +90,7 @@ def render_markdown(report: Report) -> str:
     if a.url:
         lines += ["", f"<{a.url}>"]
     lines.append("")
+    lines += [f"> **partial:** {n}" for n in report.notes] + ([""] if report.notes else [])
     if report.summary is None:
         lines.append(a.text)
     else:
@@ -122,6 +124,7 @@ def render_html(report: Report) -> str:
     body = [f"<h1>{e(a.title or '(untitled)')}</h1>", f'<p class="meta">{e(_meta_line(report))}</p>']
     if a.url:
         body.append(f'<p class="meta"><a href="{e(a.url)}">{e(a.url)}</a></p>')
+    body += [f'<p class="flag">partial: {e(n)}</p>' for n in report.notes]
     if report.summary is None:
         body += [f"<p>{e(p)}</p>" for p in a.paragraphs]
     else:

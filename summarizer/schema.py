@@ -59,6 +59,8 @@ def report_schema() -> dict:
         **summary["properties"],
         "tickers": {"type": "array", "items": _schema_of(TickerHit)},
         "claims": {"type": "array", "items": _schema_of(Claim)},
+        "notes": {"type": "array", "items": {"type": "string"},
+                  "description": "what was left undone, e.g. a stage that ran out of its time budget"},
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

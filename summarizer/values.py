@@ -96,6 +96,7 @@ class Facts:
 
     tickers: list[TickerHit] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was left undone (a stage out of its time budget)
 
 
 @dataclass
@@ -106,6 +107,7 @@ class Report:
     summary: Summary | None = None  # None: not asked for (--clean-only)
     tickers: list[TickerHit] | None = None  # None: not computed
     claims: list[Claim] | None = None
+    notes: list[str] = field(default_factory=list)  # partial results, said in every output format
 
     def to_dict(self) -> dict:
         """The JSON shape (schema.report_schema describes it). Keys are a public contract: add keys, never
@@ -121,6 +123,8 @@ class Report:
             out["tickers"] = [asdict(t) for t in self.tickers]
         if self.claims is not None:
             out["claims"] = [asdict(c) for c in self.claims]
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -328,3 +328,41 @@ def test_a_full_disk_says_so_and_keeps_what_was_stored(tmp_path):
                               entries=big)
     with Store(path) as store:
         assert [e.guid for e in store.pending()] == ["kept"]
+
+
+# --- 2. bounded work ---------------------------------------------------------------------------------
+
+
+def test_claims_stop_at_their_budget_with_a_partial_result_said_in_every_format():
+    sys.path.insert(0, str(REPO / "bench"))
+    from scaling import paragraphs
+
+    from summarizer.facts import find_facts
+    from summarizer.pipeline import analyse
+    from summarizer.render import render
+    from summarizer.values import Article
+
+    text = "\n\n".join(paragraphs(3000))
+    whole = find_facts(text)
+    assert len(whole.claims) == 3000 and whole.notes == []
+    cut = find_facts(text, budget_seconds=0.0)
+    assert len(cut.claims) < 3000 and "claims: stopped after 0 s" in cut.notes[0]
+    report = analyse(Article(paragraphs=paragraphs(300), title="t"), summarize=False, facts_budget=0.0)
+    for fmt in ("text", "markdown", "html", "json"):
+        assert "claims: stopped after 0 s" in render(report, fmt), fmt
+
+
+def test_no_summary_gives_tickers_and_claims_of_a_big_page_without_any_model(tmp_path):
+    sys.path.insert(0, str(REPO / "bench"))
+    from scaling import paragraphs
+
+    page = tmp_path / "wrap.html"
+    page.write_text("<html><body><article><h1>Markedet</h1>" + "".join(f"<p>{p}</p>" for p in paragraphs(8000))
+                    + "</article></body></html>", encoding="utf-8")
+    o = newsum(str(page), "--no-summary", "--format", "json", env={"NEWSUM_MODEL_DIR": str(tmp_path / "no-model")})
+    assert o.code == 0, o.stderr
+    import json
+
+    data = json.loads(o.stdout)
+    assert "summary" not in data and len(data["claims"]) == 8000 and data["tickers"]
+    assert o.seconds < 60 and o.peak_mb < 600

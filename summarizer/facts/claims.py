@@ -14,7 +14,9 @@ otherwise None. Offsets index the text given (Article.text).
 
 from __future__ import annotations
 
+import bisect
 import re
+import time
 from collections import Counter
 
 from summarizer.facts.attribution import (
@@ -90,8 +92,10 @@ def _is_checkable(qs: list[Quantity], sentence: str) -> bool:
 # ---------------------------------------------------------------- claims
 
 
-def find_claims(text: str, tickers: list[TickerHit] | None = None) -> list[Claim]:
-    """Sentences of text that assert a checkable figure, in order, each verbatim with offsets."""
+def find_claims(text: str, tickers: list[TickerHit] | None = None, *, deadline: float | None = None,
+                with_progress: bool = False):
+    """Sentences of text that assert a checkable figure, in order, each verbatim with offsets. With a
+    deadline (time.monotonic()), it stops there; with_progress also returns how far into text it got."""
     if tickers is None:
         from summarizer.facts.tickers import find_tickers
 
@@ -102,10 +106,19 @@ def find_claims(text: str, tickers: list[TickerHit] | None = None) -> list[Claim
     sentences = split_sentences(text)
     claims: list[Claim] = []
     quote_speaker = _quote_speakers(text, sentences, ctx)
+    tickers = sorted(tickers, key=lambda h: h.start)
+    starts = [h.start for h in tickers]
+    seen = _TickersSoFar(tickers)
+    reached = len(text)
     for i, s in enumerate(sentences):
+        if deadline is not None and i % 64 == 0 and time.monotonic() > deadline:
+            reached = s.start
+            break
         body = text[s.start : s.end]
-        in_sentence = [h for h in tickers if s.start <= h.start and h.end <= s.end]
-        _recent_company(ctx, tickers, sentences[i - 1].start if i else s.start, s.start, shown)
+        first, last = bisect.bisect_left(starts, s.start), bisect.bisect_left(starts, s.end)
+        in_sentence = [h for h in tickers[first:last] if h.end <= s.end]
+        seen.advance(s.start)
+        _recent_company(ctx, seen, sentences[i - 1].start if i else s.start, shown)
         note = _note_author(body, ctx)
         explicit = _speaker(body, ctx) or _named_source(body, ctx) or _reported(body, ctx) or quote_speaker.get(i)
         actor = _actor(body, s.start, in_sentence, ctx, shown)
@@ -116,7 +129,7 @@ def find_claims(text: str, tickers: list[TickerHit] | None = None) -> list[Claim
         quantities = find_quantities(body, lang)
         if not _is_checkable(quantities, body) or not _asserts(body):
             continue
-        subject = _subject(body, s.start, in_sentence, quantities, tickers, ctx)
+        subject = _subject(body, in_sentence, quantities, seen, ctx, s.start)
         claims.append(
             Claim(
                 text=body,
@@ -127,22 +140,44 @@ def find_claims(text: str, tickers: list[TickerHit] | None = None) -> list[Claim
                 attributed_to=explicit or note or actor or ctx.carried,
             )
         )
-    return claims
+    return (claims, reached) if with_progress else claims
 
 
-def _recent_company(ctx: _Context, tickers: list[TickerHit], window_start: int, start: int, shown: dict[str, str]) -> None:
+class _TickersSoFar:
+    """The ticker hits that end before a position, for sentences visited in order: each hit is looked at
+    once, so a long article costs O(n log n), not O(sentences x hits)."""
+
+    def __init__(self, tickers: list[TickerHit]) -> None:
+        self._tickers = tickers  # in offset order, not overlapping: their ends are in order too
+        self._next = 0
+        self.companies: list[TickerHit] = []
+        self.company_starts: list[int] = []
+        self.counts: Counter[str] = Counter()
+        self.last_index: TickerHit | None = None
+
+    def advance(self, position: int) -> None:
+        while self._next < len(self._tickers) and self._tickers[self._next].end <= position:
+            h = self._tickers[self._next]
+            self._next += 1
+            if _is_company(h):
+                self.companies.append(h)
+                self.company_starts.append(h.start)
+                self.counts[h.symbol] += 1
+            elif h.symbol.startswith("^"):
+                self.last_index = h
+
+
+def _recent_company(ctx: _Context, seen: _TickersSoFar, window_start: int, shown: dict[str, str]) -> None:
     """The company 'Omsætningen' / 'the company' refers to: among those named in the previous
     sentence, the one the article names most; else the one named last."""
-    companies = [h for h in tickers if h.end <= start and _is_company(h)]
+    companies = seen.companies
     if not companies:
         ctx.recent_company = ctx.recent_symbol = None
         return
-    near = [h for h in companies if h.start >= window_start] or companies[-1:]
-    counts = Counter(h.symbol for h in companies)
-    symbol = max(near, key=lambda h: (counts[h.symbol], h.start)).symbol
+    near = companies[bisect.bisect_left(seen.company_starts, window_start):] or companies[-1:]
+    symbol = max(near, key=lambda h: (seen.counts[h.symbol], h.start)).symbol
     ctx.recent_symbol = symbol
     ctx.recent_company = shown.get(symbol, next(h.name for h in near if h.symbol == symbol))
-
 
 
 def _is_company(h: TickerHit) -> bool:
@@ -152,7 +187,8 @@ def _is_company(h: TickerHit) -> bool:
 _ETF_LIKE = {"SPY", "IWM", "QQQ", "DIA", "DX-Y.NYB"}
 
 
-def _subject(body: str, start: int, in_sentence: list[TickerHit], qs: list[Quantity], tickers: list[TickerHit], ctx: _Context) -> str | None:
+def _subject(body: str, in_sentence: list[TickerHit], qs: list[Quantity], seen: _TickersSoFar, ctx: _Context,
+             start: int) -> str | None:
     """The ticker the figure is about: the one named last before the first figure; else what
     'the index' / 'aktien' / 'the company' points back to."""
     first = next((q for q in qs if q.kind not in ("year", "tenor")), None)
@@ -162,8 +198,7 @@ def _subject(body: str, start: int, in_sentence: list[TickerHit], qs: list[Quant
     w = _words()
     lead = body.lower()
     if re.search(rf"\b(?:{alternation(w['index_anaphors'])})\b", lead):
-        indices = [h for h in tickers if h.end <= start and h.symbol.startswith("^")]
-        return indices[-1].symbol if indices else None
+        return seen.last_index.symbol if seen.last_index else None
     if re.match(rf"(?:\w+\s+){{0,1}}(?:{alternation(w['company_anaphors'] + w['price_subjects'] + w['metric_subjects'])})\b", lead):
         return ctx.recent_symbol or ctx.main_symbol
     return None

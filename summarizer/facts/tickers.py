@@ -14,6 +14,7 @@ someone quoted ("analytiker Sofie Grønbæk fra Jyske Bank", "SocGen's Andrew La
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -179,8 +180,10 @@ def _alias_regex() -> tuple[re.Pattern, dict[str, _Entry]]:
 
 
 def _is_source(text: str, start: int, end: int, broker: bool = False) -> bool:
-    sentence_start = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("»", 0, start), 0)
-    before = text[max(sentence_start, start - 120) : start]
+    # only the 120 characters before matter: searching further back made a long page quadratic
+    window = max(0, start - 120)
+    sentence_start = max(text.rfind(". ", window, start), text.rfind("\n", window, start), text.rfind("»", window, start), window)
+    before = text[sentence_start:start]
     after = text[end : end + 120]
     return bool(
         _SOURCE_BEFORE.search(before)
@@ -332,12 +335,16 @@ def find_tickers(text: str) -> list[TickerHit]:
     explicit = _explicit_hits(text)
     names = _name_hits(text)
     bracketed = _bracketed_hits(text, names)
-    chosen: list[TickerHit] = []
+    chosen: list[TickerHit] = []  # kept in offset order, spans never overlapping
+    starts: list[int] = []
     # Explicit forms win over names on overlapping spans; among names the longest wins (regex order).
     for hit in sorted(explicit + bracketed + names, key=lambda h: (-h.confidence, -(h.end - h.start), h.start)):
-        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
-            chosen.append(hit)
-    return sorted(chosen, key=lambda h: h.start)
+        # only the neighbours in offset order can overlap a new span: O(log n) a hit, not O(n)
+        i = bisect.bisect_right(starts, hit.start)
+        if (i == 0 or chosen[i - 1].end <= hit.start) and (i == len(chosen) or hit.end <= chosen[i].start):
+            chosen.insert(i, hit)
+            starts.insert(i, hit.start)
+    return chosen
 
 
 def unique_symbols(hits: list[TickerHit]) -> list[TickerHit]:
