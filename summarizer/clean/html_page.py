@@ -120,8 +120,31 @@ def _extract_page(html: str | bytes, url: str | None, with_meta: bool) -> _Page:
     headlines = tuple(_squash(h.text_content()) for h in tree.iter("h1"))
     source = html if isinstance(html, str) else html.decode("latin-1")
     paywall_seen = _prune_furniture(tree, source, url, find_paywall=with_meta)
+    if sum(1 for _ in islice(tree.iter(*_TEXT_TAGS), HUGE_PAGE_BLOCKS + 1)) > HUGE_PAGE_BLOCKS:
+        return _Page(_tree_blocks(tree), meta, byline, dek, headlines, paywall_seen)
     doc = trafilatura.bare_extraction(
         tree, url=url, favor_precision=True, include_comments=False, with_metadata=False
     )
     blocks = _body_blocks(doc.body) if doc is not None and doc.body is not None else []
     return _Page(blocks, meta, byline, dek, headlines, paywall_seen)
+
+
+# Past this many text elements, trafilatura's extraction grows quadratically (a 4 MB page of 64,000
+# paragraphs took 22 s, half of it in two of its passes); no article is that long, so such a page (a data
+# dump, a generated market wrap) is read element by element, after the same furniture pruning, and the
+# line rules judge each block as usual. bench/scaling.py shows the difference.
+HUGE_PAGE_BLOCKS = 8000
+_TEXT_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
+
+
+def _tree_blocks(tree) -> list[Block]:
+    """Every text element of the pruned page as a block, in document order (linear in the page)."""
+    blocks = []
+    for el in tree.iter(*_TEXT_TAGS):
+        if el.getparent() is not None and el.getparent().tag in ("li", "blockquote"):
+            continue  # its text is read with the enclosing element
+        text = _squash(el.text_content())
+        if text:
+            kind = "head" if el.tag.startswith("h") else "item" if el.tag == "li" else "quote" if el.tag == "blockquote" else "p"
+            blocks.append(Block(text, kind))
+    return blocks
