@@ -33,7 +33,7 @@ Examples:
 
 \b
 Exit codes: 0 ok, 2 usage, 3 fetch failed, 4 no article found, 5 model error,
-6 digest finished with failures, 1 internal error.
+6 digest finished with failures, 8 state database unusable, 1 internal error.
 """
 
 
