@@ -107,7 +107,8 @@ def _read_url(source: str, *, max_bytes, use_cache, timeout, retries, client, ca
     fetched = _to_fetched(source, result.final_url, result.body, result.headers, status=result.status,
                           where=source)
     if cache is not None:  # only after _to_fetched accepted the body: never cache a binary or empty page
-        cache.put(CacheEntry(url=source, final_url=result.final_url, status=result.status,
+        cache.put(CacheEntry(url=without_credentials(source), final_url=without_credentials(result.final_url),
+                             status=result.status,
                              headers=result.headers, etag=result.etag,
                              last_modified=result.last_modified, body=result.body))
     return fetched
