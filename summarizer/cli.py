@@ -124,14 +124,18 @@ def read_cmd(
             from summarizer.values import Report
 
             report = Report(article=article)
-        elif no_summary:
-            report = pipeline.analyse(article, summarize=False)
         else:
-            from summarizer.models import load_model
-            from summarizer.settings import load_config
+            from summarizer.settings import load_settings
 
-            loaded = load_model(model, config=load_config(config))
-            report = pipeline.analyse(article, model=loaded, length=length.value, llm_extract=llm_extract)
+            settings = load_settings(config)
+            if no_summary:
+                report = pipeline.analyse(article, summarize=False, facts_budget=settings.facts_budget)
+            else:
+                from summarizer.models import load_model
+
+                loaded = load_model(model, config=settings)
+                report = pipeline.analyse(article, model=loaded, length=length.value, llm_extract=llm_extract,
+                                          facts_budget=settings.facts_budget)
         sys.stdout.write(render.render(report, fmt.value))
 
     guarded(debug, run)

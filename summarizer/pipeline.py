@@ -17,8 +17,7 @@ from summarizer.models.base import Model
 from summarizer.values import Article, Report
 
 LANGUAGES = ("da", "en")
-TRANSLATE_BATCH = 4
-FACTS_BUDGET_SECONDS = 60.0  # claims of a 5 MB page take ~15 s on 2 cores; past this, a partial result  # units translated per model call: what the model decodes side by side
+TRANSLATE_BATCH = 4  # units translated per model call: what the model decodes side by side
 
 
 def load_article(source: str, *, max_bytes: int | None = None, cache: bool = False, policy=None) -> Article:
@@ -43,10 +42,11 @@ def analyse(
     summarize: bool = True,
     length: str = "short",
     llm_extract: bool = False,
-    facts_budget: float | None = FACTS_BUDGET_SECONDS,
+    facts_budget: float | None = None,
 ) -> Report:
     """Tickers and claims always (cheap, no model); the bilingual summary when asked (needs a model).
-    facts_budget: seconds the claims may take on a huge page before they stop, flagged in Report.notes."""
+    facts_budget: seconds the claims may take on a huge page before they stop, flagged in Report.notes
+    (settings.Settings.facts_budget: 60 s unless the config says otherwise; None: no limit)."""
     from summarizer.facts import find_facts
 
     facts = find_facts(article.text, budget_seconds=facts_budget)

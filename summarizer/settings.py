@@ -1,7 +1,7 @@
 """newsum's settings: the config file (TOML) plus the environment, read into one Settings value.
 
 The file: platformdirs' user config dir (e.g. ~/.config/newsum/config.toml), or --config. Its top-level
-keys are run-wide (model, threads, n_ctx, device, draft_tokens); tables belong to a stage ([digest] and
+keys are run-wide (model, threads, n_ctx, device, draft_tokens, facts_budget_seconds); tables belong to a stage ([digest] and
 [[sources]] to the digest, which reads them from `Settings.file`). Environment variables win over the
 file: NEWSUM_THREADS, NEWSUM_NO_LLM_CACHE=1, NEWSUM_NO_KV_FILES=1. Nothing else reads the environment
 for these, and nothing overwrites module globals to change them: a bench script builds another Settings.
@@ -49,6 +49,7 @@ class Settings:
     draft_tokens: int = DEFAULT_DRAFT_TOKENS
     llm_cache: bool = True  # reuse model outputs from <cache dir>/llm
     kv_files: bool = True  # save and load prompt openings' KV caches under <cache dir>/kv
+    facts_budget: float = 60.0  # seconds the claims of one article may take before they stop, flagged
     file: Mapping = field(default_factory=dict)  # the whole parsed config, for the stages' own tables
 
     @classmethod
@@ -63,6 +64,7 @@ class Settings:
             n_ctx=_whole(config.get("n_ctx", DEFAULT_N_CTX), "n_ctx"),
             device=str(config.get("device") or "auto"),
             draft_tokens=_whole(config.get("draft_tokens", DEFAULT_DRAFT_TOKENS), "draft_tokens"),
+            facts_budget=_seconds(config.get("facts_budget_seconds", 60.0), "facts_budget_seconds"),
             llm_cache=env.get("NEWSUM_NO_LLM_CACHE") != "1",
             kv_files=env.get("NEWSUM_NO_KV_FILES") != "1",
             file=config,
@@ -87,6 +89,12 @@ def _whole(value, key: str, minimum: int = 0) -> int:
     if number < minimum:
         raise ModelError(f"config key `{key}` must be a whole number >= {minimum}, not {number}")
     return number
+
+
+def _seconds(value, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 86400:
+        raise UsageError(f"config key `{key}` must be seconds from 1 to 86400, not {value!r}")
+    return float(value)
 
 
 def load_config(path: str | Path | None = None) -> dict:

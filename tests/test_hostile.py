@@ -352,6 +352,17 @@ def test_claims_stop_at_their_budget_with_a_partial_result_said_in_every_format(
         assert "claims: stopped after 0 s" in render(report, fmt), fmt
 
 
+def test_the_facts_budget_is_a_config_key(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("facts_budget_seconds = 0.001\n", encoding="utf-8")
+    page = str(REPO / "samples/northgate-en.html")
+    o = newsum(page, "--no-summary", "--format", "json", "--config", str(config))
+    assert o.code == 0 and "claims: stopped after 0.001 s" in o.stdout
+    assert '"notes"' not in newsum(page, "--no-summary", "--format", "json").stdout
+    config.write_text("facts_budget_seconds = -1\n", encoding="utf-8")
+    one_line_error(newsum(page, "--no-summary", "--config", str(config)), 2, "facts_budget_seconds")
+
+
 def test_no_summary_gives_tickers_and_claims_of_a_big_page_without_any_model(tmp_path):
     sys.path.insert(0, str(REPO / "bench"))
     from scaling import paragraphs

@@ -5,7 +5,7 @@ the config's [digest] table and [[sources]]; feeds.py reads RSS/Atom and OPML; s
 state (feeds' validators, entries seen, results, runs); render.py writes Markdown, HTML and JSON.
 """
 
-from summarizer.digest.options import Settings, load_settings
+from summarizer.digest.options import DigestOptions, load_options
 from summarizer.digest.run import Outcome, Progress, run_digest, run_from_config
 
-__all__ = ["run_from_config", "run_digest", "Settings", "load_settings", "Outcome", "Progress"]
+__all__ = ["run_from_config", "run_digest", "DigestOptions", "load_options", "Outcome", "Progress"]

@@ -1,5 +1,5 @@
 """The digest's options: the config's [[sources]] (and OPML) and [digest] table, overridden by the
-command line, checked and turned into one Settings value."""
+command line, checked and turned into one DigestOptions value."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ GROUPINGS = ("source", "ticker")
 
 
 @dataclass
-class Settings:
+class DigestOptions:
     sources: list[Source]
     output: Path
     formats: list[str]
@@ -66,8 +66,8 @@ def parse_formats(value: object) -> list[str]:
     return out
 
 
-def load_settings(cfg: dict, *, config_path: Path, since: str | None = None, out: Path | None = None,
-                  formats: str | None = None, group_by: str | None = None, model: str | None = None) -> Settings:
+def load_options(cfg: dict, *, config_path: Path, since: str | None = None, out: Path | None = None,
+                  formats: str | None = None, group_by: str | None = None, model: str | None = None) -> DigestOptions:
     """The config's [digest] table and [[sources]], overridden by command-line options."""
     digest_cfg = cfg.get("digest", {})
     if not isinstance(digest_cfg, dict):
@@ -122,7 +122,7 @@ def load_settings(cfg: dict, *, config_path: Path, since: str | None = None, out
     if not isinstance(since_text, str):
         raise UsageError(f"config [digest]: 'since' must be text such as \"24h\" or \"3d\", got {since_text!r}")
     since_delta = parse_since(since_text)
-    return Settings(
+    return DigestOptions(
         sources=sources,
         output=out or path_of("output") or data_dir() / "digests",
         formats=parse_formats(formats or digest_cfg.get("formats", list(FORMATS))),

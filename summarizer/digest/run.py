@@ -31,7 +31,7 @@ from summarizer.digest.feeds import (
     read_feed,
     select_entries,
 )
-from summarizer.digest.options import FORMATS, Settings, load_settings
+from summarizer.digest.options import FORMATS, DigestOptions, load_options
 from summarizer.digest.politeness import HostGate, Robots, _interleave_hosts
 from summarizer.digest.render import RENDERERS, article_tickers, top_tickers
 from summarizer.digest.store import Store, StoredEntry
@@ -44,7 +44,7 @@ from summarizer.errors import (
     UsageError,
 )
 from summarizer.fetch.addresses import AddressPolicy
-from summarizer.settings import default_config_path, load_config
+from summarizer.settings import Settings, default_config_path, load_config
 from summarizer.text import has_markup, without_credentials
 from summarizer.values import SCHEMA_VERSION, Article, Report
 
@@ -122,17 +122,18 @@ def pipeline_analyser(model_spec: str | None, cfg: dict) -> Analyser:
     from summarizer.models import load_model
 
     model = None
+    budget = Settings.from_config(cfg).facts_budget
 
     def analyse(article: Article) -> Report:
         nonlocal model
         if model is None:
             model = load_model(model_spec, config=cfg)
-        return pipeline.analyse(article, model=model, summarize=True)
+        return pipeline.analyse(article, model=model, summarize=True, facts_budget=budget)
 
     return analyse
 
 
-def _read_feeds(settings: Settings, store: Store, pool: ThreadPoolExecutor, gate: HostGate) -> list[FeedResult]:
+def _read_feeds(settings: DigestOptions, store: Store, pool: ThreadPoolExecutor, gate: HostGate) -> list[FeedResult]:
     def one(source: Source) -> FeedResult:
         etag, last_modified = store_validators[source.url]
         with gate.slot(source.url):
@@ -146,7 +147,7 @@ def _read_feeds(settings: Settings, store: Store, pool: ThreadPoolExecutor, gate
     return list(pool.map(one, settings.sources))
 
 
-def run_digest(settings: Settings, store: Store, *, load: Loader = load_entry, analyse: Analyser,
+def run_digest(settings: DigestOptions, store: Store, *, load: Loader = load_entry, analyse: Analyser,
                dry_run: bool = False, progress: Progress | None = None,
                now: datetime | None = None, run_id: int | None = None) -> Outcome:
     progress = progress or Progress()
@@ -317,7 +318,7 @@ def run_from_config(*, config_path: Path | None, since: str | None, out: Path | 
                        list_new: Callable[[StoredEntry], None] | None = None) -> Outcome:
     """`newsum digest`: the whole run from the config file. A dry run hands each new entry to list_new."""
     cfg = load_config(config_path)
-    settings = load_settings(cfg, config_path=Path(config_path) if config_path else default_config_path(),
+    settings = load_options(cfg, config_path=Path(config_path) if config_path else default_config_path(),
                              since=since, out=out, formats=formats, group_by=group_by, model=model_spec)
     progress = progress or Progress()
     analyse = analyse or pipeline_analyser(settings.model, cfg)
