@@ -51,6 +51,9 @@ def analyse(
 
     facts = find_facts(article.text, budget_seconds=facts_budget)
     report = Report(article=article, tickers=facts.tickers, claims=facts.claims, notes=list(facts.notes))
+    from summarizer.facts.key_facts import find_key_facts
+
+    report.key_facts = find_key_facts(article.text, article.title, facts.claims, facts.tickers)
     if llm_extract and model is not None:
         if not model.can_chat:
             raise ModelError(f"--llm-extract needs a chat model; {model.name!r} only translates")

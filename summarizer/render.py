@@ -73,6 +73,11 @@ def render_text(report: Report) -> str:
         if note:
             lines += [f"!! {note}", ""]
         lines += ["English summary", s.en, "", "Dansk resumé", s.da, ""]
+    if report.key_facts:
+        lines.append("Key figures / Nøgletal")
+        for k in report.key_facts:
+            lines += [f"  - {k.en}", f"    {k.da}"]
+        lines.append("")
     if report.tickers is not None:
         lines.append("Tickers")
         lines += [f"  {x}" for x in _ticker_lines(report)] or ["  (none)"]
@@ -99,6 +104,10 @@ def render_markdown(report: Report) -> str:
         if note:
             lines += [f"> **{note}**", ""]
         lines += ["## English", "", s.en, "", "## Dansk", "", s.da, ""]
+    if report.key_facts:
+        lines += ["## Key figures / Nøgletal", ""]
+        lines += [f"- {k.en}  \n  *{k.da}*" for k in report.key_facts]
+        lines.append("")
     if report.tickers is not None:
         lines += ["## Tickers", ""]
         lines += [f"- `{t.symbol}` {t.name} (“{t.text}”)" for t in unique_symbols(report.tickers)] or ["- (none)"]
@@ -134,6 +143,10 @@ def render_html(report: Report) -> str:
             body.append(f'<p class="flag">{e(note)}</p>')
         body.append(f'<section lang="en"><h2>English</h2><p>{e(s.en)}</p></section>')
         body.append(f'<section lang="da"><h2>Dansk</h2><p>{e(s.da)}</p></section>')
+    if report.key_facts:
+        items = "".join(f'<li><span lang="en">{e(k.en)}</span><br><span lang="da">{e(k.da)}</span></li>'
+                        for k in report.key_facts)
+        body.append(f"<section><h2>Key figures / Nøgletal</h2><ul>{items}</ul></section>")
     if report.tickers is not None:
         items = "".join(f"<li><code>{e(t.symbol)}</code> {e(t.name)}</li>" for t in unique_symbols(report.tickers))
         body.append(f"<section><h2>Tickers</h2><ul>{items or '<li>(none)</li>'}</ul></section>")

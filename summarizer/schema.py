@@ -16,6 +16,7 @@ from summarizer.values import (
     SUMMARY_KEYS,
     Article,
     Claim,
+    KeyFact,
     Summary,
     TickerHit,
 )
@@ -59,6 +60,7 @@ def report_schema() -> dict:
         **summary["properties"],
         "tickers": {"type": "array", "items": _schema_of(TickerHit)},
         "claims": {"type": "array", "items": _schema_of(Claim)},
+        "key_facts": {"type": "array", "items": _schema_of(KeyFact), "maxItems": 5},
         "notes": {"type": "array", "items": {"type": "string"},
                   "description": "what was left undone, e.g. a stage that ran out of its time budget"},
     }

@@ -91,6 +91,26 @@ class Claim:
 
 
 @dataclass
+class KeyFact:
+    """One key figure, read off one claim sentence and written in both languages from a template."""
+
+    subject: str  # as the article names it ("Novo Nordisk", "C25")
+    symbol: str | None  # its ticker
+    metric: str  # "share_price", "index", "revenue", "operating_profit", "net_profit", "orders"
+    direction: str  # "up" or "down"
+    value: float  # the change, as written (2.4 for "2,4 pct.")
+    unit: str  # the change's unit: "%", "pp" or "bp"
+    level: float | None  # where it ended, after scale (694.2, 58.7e9), when the sentence says
+    level_unit: str | None  # "DKK", "USD", ... or None for index points
+    period: str | None  # "Q3", "H1" when the sentence names one
+    source: str | None  # who the claim is attributed to
+    en: str
+    da: str
+    start: int  # the source sentence in Article.text
+    end: int
+
+
+@dataclass
 class Facts:
     """What the facts stage finds in Article.text without a model: securities and checkable claims."""
 
@@ -108,6 +128,7 @@ class Report:
     tickers: list[TickerHit] | None = None  # None: not computed
     claims: list[Claim] | None = None
     notes: list[str] = field(default_factory=list)  # partial results, said in every output format
+    key_facts: list[KeyFact] | None = None  # None: not computed
 
     def to_dict(self) -> dict:
         """The JSON shape (schema.report_schema describes it). Keys are a public contract: add keys, never
@@ -123,6 +144,8 @@ class Report:
             out["tickers"] = [asdict(t) for t in self.tickers]
         if self.claims is not None:
             out["claims"] = [asdict(c) for c in self.claims]
+        if self.key_facts is not None:
+            out["key_facts"] = [asdict(k) for k in self.key_facts]
         if self.notes:
             out["notes"] = list(self.notes)
         return out

@@ -450,7 +450,7 @@ def test_rejected_bodies_are_not_cached(http_server, tmp_path):
 
 
 def test_non_positive_max_bytes_is_usage_error():
-    with pytest.raises(UsageError, match="--max-bytes must be a positive"):
+    with pytest.raises(UsageError, match="--max-bytes must be a number of bytes from 1"):
         fetch.read_source("x.html", max_bytes=0)
 
 

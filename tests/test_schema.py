@@ -64,5 +64,6 @@ def test_readme_lists_every_key_of_the_schema():
     expected |= set(schema["properties"]["tickers"]["items"]["properties"])
     expected |= set(schema["properties"]["claims"]["items"]["properties"])
     expected |= set(schema["properties"]["claims"]["items"]["properties"]["numbers"]["items"]["properties"])
+    expected |= set(schema["properties"]["key_facts"]["items"]["properties"])
     assert sorted(expected - named) == []
     assert sorted(named - expected - {"en", "da", "text"}) == []

@@ -11,10 +11,7 @@ SQLite so a republished copy on another site is found without comparing against 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import random
-import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +20,15 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from summarizer.digest.fingerprint import (
+    DUPLICATE_CONTAINMENT,
+    Fingerprint,
+    containment,
+    fingerprint,
+    lsh_bands,
+    pack_signature,
+    unpack_signature,
+)
 from summarizer.errors import StateError
 from summarizer.settings import data_dir
 from summarizer.text import without_credentials
@@ -30,13 +36,6 @@ from summarizer.text import without_credentials
 # Query parameters that only track the reader; dropping them makes the same article's URLs equal.
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "igshid", "ref_src", "_hsenc", "_hsmi"}
 
-SHINGLE_WORDS = 4
-MINHASH_PERMUTATIONS = 64
-LSH_BANDS = 32  # 32 bands x 2 rows: a pair with Jaccard 0.4 shares a band with probability 0.995
-MIN_SHINGLES = 25  # shorter texts (teasers, "read more") would all look alike: no fingerprint
-# Share of the shorter text's shingles found in the other one, above which both are the same article.
-# Containment, not Jaccard: a republished copy often wraps the original in the site's own chrome.
-DUPLICATE_CONTAINMENT = 0.6
 MAX_ATTEMPTS = 3  # a failing entry is retried on this many runs, then left as failed
 
 MIGRATIONS: list[str] = [
@@ -130,58 +129,6 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit(("https", host, path, urlencode(query), ""))
 
 
-# --- near-duplicate text: MinHash over word shingles ---------------------------------------------
-
-_MERSENNE = (1 << 61) - 1
-_rng = random.Random(20170314)  # fixed: signatures must stay comparable across runs and versions
-_PERMUTATIONS = [(_rng.randrange(1, _MERSENNE), _rng.randrange(0, _MERSENNE)) for _ in range(MINHASH_PERMUTATIONS)]
-
-
-def _shingles(text: str) -> set[int]:
-    words = re.findall(r"\w+", text.lower())
-    grams = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-    return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") for g in grams}
-
-
-@dataclass
-class Fingerprint:
-    signature: list[int]  # MinHash of the word 4-gram shingles
-    size: int  # number of distinct shingles
-
-
-def fingerprint(text: str) -> Fingerprint | None:
-    """The text's MinHash fingerprint, or None when it is too short to tell articles apart."""
-    shingles = _shingles(text)
-    if len(shingles) < MIN_SHINGLES:
-        return None
-    return Fingerprint([min((a * s + b) % _MERSENNE for s in shingles) for a, b in _PERMUTATIONS], len(shingles))
-
-
-def containment(a: Fingerprint, b: Fingerprint) -> float:
-    """Estimated share of the smaller text's shingles that the other text also has."""
-    jaccard = sum(x == y for x, y in zip(a.signature, b.signature)) / len(a.signature)
-    shared = jaccard * (a.size + b.size) / (1 + jaccard)
-    return min(1.0, shared / min(a.size, b.size))
-
-
-def _bands(sig: list[int]) -> list[tuple[int, int]]:
-    rows = len(sig) // LSH_BANDS
-    out = []
-    for band in range(LSH_BANDS):
-        chunk = ",".join(map(str, sig[band * rows : (band + 1) * rows])).encode()
-        # signed 63-bit so it fits SQLite's INTEGER
-        out.append((band, int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "big") >> 1))
-    return out
-
-
-def _pack(sig: list[int]) -> bytes:
-    return b"".join(v.to_bytes(8, "big") for v in sig)
-
-
-def _unpack(blob: bytes) -> list[int]:
-    return [int.from_bytes(blob[i : i + 8], "big") for i in range(0, len(blob), 8)]
-
-
 # --- the store ---------------------------------------------------------------------------------
 
 
@@ -265,6 +212,8 @@ class Store:
                     pass  # SQLite rolled back already (a full disk does): the cause is the first error
                 raise
             self.db.execute("COMMIT")
+        except sqlite3.IntegrityError:
+            raise  # a broken constraint is newsum's bug, not the state's: it stays what it is
         except sqlite3.Error as exc:
             raise self._state_error(exc) from exc
 
@@ -277,7 +226,7 @@ class Store:
 
     def entry_known(self, feed_url: str, guid: str, url: str | None) -> bool:
         """Seen before: the same guid in this feed, or the same article URL from any feed."""
-        feed_url, guid, url = without_credentials(feed_url), without_credentials(guid), url and without_credentials(url)
+        feed_url, guid, url = without_credentials(feed_url), guid and without_credentials(guid), url and without_credentials(url)
         if self.db.execute("SELECT 1 FROM entries WHERE feed_url = ? AND guid = ?", (feed_url, guid)).fetchone():
             return True
         canon = canonical_url(url)
@@ -299,7 +248,7 @@ class Store:
                 self.db.execute(
                     "INSERT INTO entries (source, feed_url, guid, url, canonical_url, title, published,"
                     " feed_content, first_seen) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (name, feed_url, without_credentials(e["guid"]), e.get("url") and without_credentials(e["url"]),
+                    (name, feed_url, e["guid"] and without_credentials(e["guid"]), e.get("url") and without_credentials(e["url"]),
                      canonical_url(e.get("url") and without_credentials(e["url"])), e.get("title"),
                      e.get("published"), e.get("content"), now_iso()),
                 )
@@ -336,13 +285,13 @@ class Store:
         if fp is None:
             return None
         candidates: set[int] = set()
-        for band, h in _bands(fp.signature):
+        for band, h in lsh_bands(fp.signature):
             rows = self.db.execute("SELECT entry_id FROM lsh_bands WHERE band = ? AND hash = ?", (band, h))
             candidates.update(entry_id for (entry_id,) in rows)
         best: tuple[float, int] | None = None
         for entry_id in sorted(candidates):
             row = self.db.execute("SELECT signature, shingles FROM entries WHERE id = ?", (entry_id,)).fetchone()
-            score = containment(fp, Fingerprint(_unpack(row["signature"]), row["shingles"]))
+            score = containment(fp, Fingerprint(unpack_signature(row["signature"]), row["shingles"]))
             if score >= DUPLICATE_CONTAINMENT and (best is None or score > best[0]):
                 best = (score, entry_id)
         return best[1] if best else None
@@ -374,12 +323,12 @@ class Store:
             )
             self.db.execute(
                 "UPDATE entries SET state='done', error=NULL, signature=?, shingles=?, updated=? WHERE id=?",
-                (_pack(fp.signature) if fp else None, fp.size if fp else None, now_iso(), entry_id),
+                (pack_signature(fp.signature) if fp else None, fp.size if fp else None, now_iso(), entry_id),
             )
             if fp:
                 self.db.executemany(
                     "INSERT OR IGNORE INTO lsh_bands (band, hash, entry_id) VALUES (?,?,?)",
-                    [(band, h, entry_id) for band, h in _bands(fp.signature)],
+                    [(band, h, entry_id) for band, h in lsh_bands(fp.signature)],
                 )
 
     # results and runs

@@ -24,6 +24,8 @@ from summarizer.facts.tickers import find_tickers
 from summarizer.resources import data_text
 from summarizer.text import MONTH_NAMES, WEEKDAYS
 
+# Currency codes are units, checked with their number ("DKK 612.80" is the article's "612.80 crowns").
+CURRENCY_CODES = {"dkk", "usd", "eur", "gbp", "sek", "nok", "chf", "jpy"}
 # Capitalised words that are not names: pronouns and the words English capitalises anyway.
 NOT_NAMES = {"i", "i'm", "i've", "q1", "q2", "q3", "q4", "h1", "h2"}
 RESIDUE = re.compile(
@@ -130,7 +132,7 @@ def names(text: str) -> list[tuple[str, bool]]:
         is_cap = tok[:1].isupper() or tok.startswith("$") and tok[1:2].isalpha()
         is_num_after_name = tok[:1].isdigit() and run and gap == " "
         if (is_cap or is_num_after_name) and (not run or gap in (" ", " & ")):
-            if tok.lower() in WEEKDAYS or tok.lower() in MONTH_NAMES:
+            if tok.lower() in WEEKDAYS or tok.lower() in MONTH_NAMES or tok.lower() in CURRENCY_CODES:
                 flush()
             else:
                 if not run:
@@ -138,7 +140,7 @@ def names(text: str) -> list[tuple[str, bool]]:
                 run.append(tok)
         else:
             flush()
-            if is_cap and tok.lower() not in WEEKDAYS and tok.lower() not in MONTH_NAMES:
+            if is_cap and tok.lower() not in WEEKDAYS and tok.lower() not in MONTH_NAMES and tok.lower() not in CURRENCY_CODES:
                 run_started_sentence = at_sentence_start
                 run.append(tok)
         prev_end = m.start() + len(m.group(0))

@@ -1,0 +1,116 @@
+"""Key figures in both languages, by construction: facts read off plain sentences, written from templates."""
+
+from __future__ import annotations
+
+import re
+from string import Template
+
+import pytest
+from conftest import SAMPLES
+
+from summarizer.facts.key_facts import _figure, _genitive, templates
+from summarizer.facts.quantities import find_quantities
+from summarizer.pipeline import analyse, load_article
+from summarizer.summary.check import check
+from summarizer.values import Article
+
+
+def key_facts(text: str, title: str = "") -> list[tuple[str, str]]:
+    report = analyse(Article(paragraphs=[p for p in text.split("\n\n") if p], title=title), summarize=False)
+    return [(k.en, k.da) for k in report.key_facts]
+
+
+# Hand-labelled: what the bundled samples plainly state (read by a person, not produced by this code).
+LABELLED = {
+    "borsen-style-da.html": [
+        ("The C25 rose 1.2% to 1,998.41.", "C25 steg 1,2 pct. til 1.998,41."),
+        ("Rockwool shares rose 3.1%.", "Rockwool-aktien steg 3,1 pct."),
+    ],
+    "liveblog-en.html": [
+        ("The OMX Copenhagen 25 rose 0.9%.", "OMX Copenhagen 25 steg 0,9 pct."),
+        ("A.P. Moller-Maersk shares rose 4.2%.", "A.P. Moller-Maersk-aktien steg 4,2 pct."),
+        ("DSV shares rose 2.5%.", "DSV-aktien steg 2,5 pct."),
+    ],
+    "northgate-en.html": [
+        ("The Stoxx 600 fell 0.8% to 512.40.", "Stoxx 600 faldt 0,8 pct. til 512,40."),
+        ("The DAX fell 0.6%.", "DAX faldt 0,6 pct."),
+        ("The CAC 40 fell 0.5%.", "CAC 40 faldt 0,5 pct."),
+        ("The OMX Copenhagen 25 fell 1.9%.", "OMX Copenhagen 25 faldt 1,9 pct."),
+        ("Novo Nordisk shares fell 3.4% to DKK 612.80.", "Novo Nordisk-aktien faldt 3,4 pct. til 612,80 kr."),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(LABELLED))
+def test_samples_give_their_hand_labelled_key_facts(name):
+    article = load_article(str(SAMPLES / name))
+    report = analyse(article, summarize=False)
+    assert [(k.en, k.da) for k in report.key_facts] == LABELLED[name]
+    for k in report.key_facts:
+        assert check(k.en, article.text) == [] and check(k.da, article.text) == []  # grounded by construction
+        source = article.text[k.start:k.end]
+        assert k.subject in source or k.subject.split()[0] in article.text
+
+
+def test_every_template_renders_whole_sentences_in_both_languages():
+    for (metric, shape), by_lang in templates().items():
+        for lang, template in by_lang.items():
+            out = Template(template).substitute(subject="Novo Nordisk", subject_gen=_genitive("Novo Nordisk", lang),
+                                              verb="steg" if lang == "da" else "rose", change="2,4 pct.",
+                                              level="694,20 kr.", period="").replace("..", ".")
+            assert "$" not in out and out.endswith(".") and "  " not in out, (metric, shape, lang, out)
+            assert bool(re.search(r"\b(?:til|to)\b", out)) == ("level" in shape), (metric, shape, out)
+
+
+@pytest.mark.parametrize("written,lang,en,da", [
+    ("steg 2,4 pct.", "da", "2.4%", "2,4 pct."),
+    ("steg 0,25 procentpoint", "da", "0.25 percentage points", "0,25 procentpoint"),
+    ("til 58,7 mia. kr.", "da", "DKK 58.7bn", "58,7 mia. kr."),
+    ("to $3.1 billion", "en", "$3.1bn", "3,1 mia. dollar"),
+    ("to €60.2 million", "en", "€60.2m", "60,2 mio. euro"),
+    ("to 612.80 crowns", "en", "DKK 612.80", "612,80 kr."),
+    ("cut by 25 basis points", "en", "25 basis points", "25 basispoint"),
+])
+def test_figures_are_written_each_languages_way(written, lang, en, da):
+    q = [q for q in find_quantities(written, lang) if q.kind != "year"][-1]
+    assert (_figure(q, "en"), _figure(q, "da")) == (en, da)
+
+
+def test_genitives():
+    assert [_genitive(n, "da") for n in ("Novo Nordisk", "DSV", "Vestas Wind Systems")] == [
+        "Novo Nordisks", "DSV's", "Vestas Wind Systems'"]
+    assert [_genitive(n, "en") for n in ("Novo Nordisk", "Siemens")] == ["Novo Nordisk's", "Siemens'"]
+
+
+def test_a_metric_sentence_about_the_articles_company_names_it():
+    text = ("Novo Nordisk hæver forventningerne til året.\n\n"
+            "Omsætningen steg i tredje kvartal med 29 pct. til 58,7 mia. kr., lidt over forventningen.")
+    assert key_facts(text, "Novo Nordisk opjusterer") == [
+        ("Novo Nordisk's revenue rose 29% to DKK 58.7bn in the third quarter.",
+         "Novo Nordisks omsætning steg 29 pct. til 58,7 mia. kr. i tredje kvartal.")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Jyske Bank lukkede godt 2 pct. højere.",  # approximate
+    "Carlsberg's revenue rose 8.4% organically to DKK 39.8bn.",  # qualified: organic growth is not revenue growth
+    "The Russell 2000 has dropped 6.8% since the end of March.",  # a period the fact would drop
+    "Sales at Amazon Web Services rose 12% to $22.1 billion.",  # the name goes on: another entity
+    "The 10-year Treasury yield fell 5 basis points.",  # not a name both languages write alike
+    "Novo Nordisk, which makes Wegovy, rose 3%.",  # the clause breaks between name and figure
+    "Vestas steg 3 pct., mens Ørsted faldt 2 pct.",  # only Vestas's move is Vestas's; Ørsted's is fine too
+])
+def test_sentences_that_do_not_say_a_fact_plainly_give_none_or_only_what_they_say(sentence):
+    facts = key_facts(sentence)
+    if sentence.startswith("Vestas"):
+        assert [en for en, _ in facts] == ["Vestas Wind Systems shares rose 3%.", "Ørsted shares fell 2%."] or \
+            [en for en, _ in facts] == ["Vestas shares rose 3%.", "Ørsted shares fell 2%."]
+    else:
+        assert facts == []
+
+
+def test_at_most_five_the_headlines_first():
+    text = "\n\n".join(f"{n} steg {i},5 pct." for i, n in enumerate(
+        ["Vestas", "Ørsted", "Genmab", "Coloplast", "Carlsberg", "Pandora", "Novo Nordisk"], 1))
+    facts = analyse(Article(paragraphs=text.split("\n\n"), title="Novo Nordisk stiger"), summarize=False).key_facts
+    assert len(facts) == 5 and facts[0].subject == "Novo Nordisk"
+    assert all(re.fullmatch(r"\S.*\.", k.da) for k in facts)
