@@ -43,7 +43,7 @@ def _words() -> dict:
 # ---------------------------------------------------------------- numbers and direction
 
 
-def _direction(sentence: str, q: Quantity, q_start: int, prev_end: int) -> str | None:
+def move_direction(sentence: str, q: Quantity, q_start: int, prev_end: int) -> str | None:
     """'rose 0.9%' / 'down 4%' / '20% higher' / 'steg med 29 pct.' -> up/down; a level ('to 4.97%') -> None."""
     if q.kind in ("year", "date"):
         return None
@@ -70,7 +70,7 @@ def _claim_numbers(sentence: str, quantities: list[Quantity]) -> list[ClaimNumbe
     prev_end = 0
     for q in quantities:
         if q.kind not in ("tenor", "ordinal"):
-            out.append(ClaimNumber(value=_clean_float(q.amount), unit=q.unit, direction=_direction(sentence, q, q.start, prev_end)))
+            out.append(ClaimNumber(value=_clean_float(q.amount), unit=q.unit, direction=move_direction(sentence, q, q.start, prev_end)))
         prev_end = q.end
     return out
 

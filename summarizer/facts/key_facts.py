@@ -20,10 +20,11 @@ import re
 from functools import lru_cache
 from string import Template
 
-from summarizer.facts.claims import _direction
+from summarizer.facts.claims import move_direction
 from summarizer.facts.quantities import Quantity, find_quantities, format_number
 from summarizer.language import guess_language
 from summarizer.resources import data_json, data_text
+from summarizer.summary.check import check  # the same check every summary passes
 from summarizer.text import alternation
 from summarizer.values import Claim, KeyFact, TickerHit
 
@@ -65,8 +66,6 @@ def _patterns() -> dict[str, re.Pattern]:
 
 def find_key_facts(text: str, title: str | None, claims: list[Claim], tickers: list[TickerHit]) -> list[KeyFact]:
     """The article's key facts, the headline's first, at most MAX_KEY_FACTS, each rendered in both languages."""
-    from summarizer.summary.check import check  # the same check every summary passes
-
     lang = guess_language(text)
     first_mention = {}
     for h in tickers:
@@ -148,7 +147,7 @@ def _fact(text: str, claim: Claim, hit: TickerHit, hits: list[TickerHit], lang: 
         return None
     if not _FOLLOWER.match(sentence, change.end) and not _period_at(sentence, change.end):
         return None  # "rose 8.4% organically", "dropped 6.8% since March": the figure means more than it says
-    direction = _direction(sentence, change, change.start, offset)
+    direction = move_direction(sentence, change, change.start, offset)
     if direction not in ("up", "down") or change.value <= 0:
         return None
     metric = metric or _metric(sentence[:hit.start - claim.start], between, hit)
