@@ -63,7 +63,7 @@ def analyse(
     if summarize:
         from summarizer.summary import summarize as write_summary
 
-        report.summary = write_summary(article, model, facts=facts, length=length)
+        report.summary = write_summary(article, model, facts=facts, length=length, key_facts=report.key_facts)
     return report
 
 

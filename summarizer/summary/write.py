@@ -22,16 +22,17 @@ import time
 from dataclasses import dataclass
 
 from summarizer.errors import ModelError, UsageError
-from summarizer.facts.quantities import find_quantities
+from summarizer.facts.quantities import Quantity, find_quantities
 from summarizer.facts.tickers import find_tickers
 from summarizer.language import detect, summary_language
 from summarizer.models.base import Model
 from summarizer.models.cache import LLMCache, cached_chat
 from summarizer.resources import load_prompt
 from summarizer.summary import check as grounding
+from summarizer.summary.meaning import ArticleIndex, meaning_problems
 from summarizer.summary.key_sentences import Sentence, select_sentences, split_sentences
 from summarizer.summary.translate import translate_texts
-from summarizer.values import Article, Facts, Summary
+from summarizer.values import Article, Facts, KeyFact, Summary
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,10 @@ class Length:
 LENGTHS = {"short": Length(3, 60, 80, 40), "medium": Length(5, 120, 180, 100)}
 # Tokens per word of this model's tokenizer, relative to English: a Danish summary needs ~1.5x the budget.
 TOKEN_RATIO = {"en": 1.0, "da": 1.5}
+KEY_FACTS_NOTE = {
+    "da": "[Nøgletal i stedet for en oversættelse, som ikke bestod kontrollen:]",
+    "en": "[Key figures instead of a translation that failed the check:]",
+}
 UNTRANSLATED_NOTE = {
     "da": "[Ikke oversat: oversættelsen kunne ikke kontrolleres mod artiklen.]",
     "en": "[Not translated: the translation could not be checked against the article.]",
@@ -109,7 +114,8 @@ def language_issues(text: str, language: str) -> list[str]:
 
 
 class _Checker:
-    """grounding.check against one article, with its quantities parsed once."""
+    """grounding.check against one article, with its quantities parsed once; with a language, also the
+    meaning checks (meaning.py) of a block in that language."""
 
     def __init__(self, article: Article, facts: Facts | None) -> None:
         self.text = "\n\n".join([article.title or "", article.text])
@@ -118,15 +124,34 @@ class _Checker:
             self.symbols = {h.symbol for h in find_tickers(self.text)}
         else:  # the body's tickers are already found; only the title is new
             self.symbols = {h.symbol for h in facts.tickers} | {h.symbol for h in find_tickers(article.title or "")}
+        self.index = ArticleIndex.of(self.text, summary_language(article))
+        self.headline = headline_figures(article.title or "", article.text)
 
-    def __call__(self, output: str) -> list[str]:
-        return grounding.check(output, self.text, article_quantities=self.quantities, article_symbols=self.symbols)
+    def __call__(self, output: str, language: str | None = None) -> list[str]:
+        found = grounding.check(output, self.text, article_quantities=self.quantities, article_symbols=self.symbols)
+        if language is not None:
+            found += [str(p) for p in meaning_problems(output, language, self.index)]
+        return found
+
+    def missing_headline(self, block: str) -> list[str]:
+        """The headline's figures (years aside) that the body has and block leaves out."""
+        block_qs = find_quantities(block)
+        return [f"the headline's figure {q.text.strip()!r} is missing" for q in self.headline
+                if not any(grounding.supports(q, b) or grounding.supports(b, q) for b in block_qs)]
+
+
+def headline_figures(title: str, body: str) -> list[Quantity]:
+    """Figures of the title that the body also gives (a headline's "2025" or a page number is not news)."""
+    body_qs = find_quantities(body)
+    return [q for q in find_quantities(title) if q.kind not in ("year", "date", "ordinal")
+            and any(grounding.supports(b, q) or grounding.supports(q, b) for b in body_qs)]
 
 
 def _model_summary(model, language: str, context: str, length: Length, check: _Checker, cache: LLMCache,
                    timings: dict[str, float]) -> tuple[str | None, list[str], list[dict[str, str]]]:
-    """(summary, [], messages) when the model's summary (first try or strict retry) is grounded, else
-    (None, issues, []). messages is the conversation that wrote it, for the other language's turn."""
+    """(summary, flags, messages) when the model's summary (first try or strict retry) passes the checks,
+    else (None, issues, []). flags: the headline's figures a retried summary still leaves out (kept, and
+    shown). messages is the conversation that wrote it, for the other language's turn."""
     values = {"article": context, "max_sentences": str(length.max_sentences), "max_words": str(length.prompt_words)}
     issues: list[str] = []
     for attempt, name in enumerate((f"summarize.{language}", f"summarize-strict.{language}")):
@@ -139,13 +164,17 @@ def _model_summary(model, language: str, context: str, length: Length, check: _C
                              max_tokens=int(length.max_tokens * TOKEN_RATIO[language]), cache=cache)
         timings[f"summary_{language}" + ("_retry" if attempt else "")] = round(time.perf_counter() - started, 3)
         text = trim(grounding.strip_residue(gen.text), language, length)
-        issues = (check(text) + language_issues(text, language)) if text else ["the model returned an empty summary"]
-        if issues and text:
-            repaired = grounding.repair_names(text, check.text)
-            if repaired != text and not check(repaired):
-                return repaired, [], messages
-        if not issues:
-            return text, [], messages
+        if not text:
+            issues = ["the model returned an empty summary"]
+            continue
+        repaired = grounding.repair_names(text, check.text)
+        if repaired != text and not check(repaired, language):
+            text = repaired
+        failed = check(text, language) + language_issues(text, language)
+        missing = check.missing_headline(text)
+        if not failed and (not missing or attempt):
+            return text, missing, messages
+        issues = failed + missing
     return None, issues, []
 
 
@@ -167,7 +196,7 @@ def _direct_other(model, conversation: list[dict[str, str]], summary: str, sourc
     gen, _ = cached_chat(model, messages, prompt_version=prompt.version,
                          max_tokens=_other_budget(model, summary, source, other, length), cache=cache)
     text = grounding.repair_names(trim(grounding.strip_residue(gen.text), other, length), check.text)
-    return text, ((check(text) + language_issues(text, other)) if text else ["the model returned an empty summary"])
+    return text, ((check(text, other) + language_issues(text, other)) if text else ["the model returned an empty summary"])
 
 
 def _translated_by_sentence(text: str, model, source: str, other: str, length: Length, check: _Checker,
@@ -186,7 +215,7 @@ def _translated_by_sentence(text: str, model, source: str, other: str, length: L
             return None, ["a sentence's translation is empty"]
         if out == sentence or detect(out) == source:
             return None, [f"a sentence came back in {LANGUAGE_NAMES[source]}"]
-        found = check(out)
+        found = check(out, other)
         return (None, found) if found else (out, [])
 
     sentences = split_sentences(text, source)
@@ -219,9 +248,11 @@ def _other_by_translation(text: str, model, source: str, other: str, length: Len
 
 
 def summarize(article: Article, model: Model | None, *, facts: Facts | None = None, length: str = "short",
-              cache: LLMCache | None = None, other_language: str = OTHER_LANGUAGE) -> Summary:
+              cache: LLMCache | None = None, other_language: str = OTHER_LANGUAGE,
+              key_facts: list[KeyFact] | None = None) -> Summary:
     """The bilingual summary of article, checked against it. facts: the article's tickers and claims when
-    the caller has them (the pipeline does), so they are not found again."""
+    the caller has them (the pipeline does), so they are not found again. key_facts: shown in the other
+    language's block when no translation passes the checks."""
     if other_language not in ("direct", "translate"):
         raise UsageError(f"other_language must be 'direct' or 'translate', not {other_language!r}")
     if length not in LENGTHS:
@@ -247,7 +278,9 @@ def summarize(article: Article, model: Model | None, *, facts: Facts | None = No
         summary, failed, conversation = _model_summary(model, source, context, limits, check, cache, timings)
     else:  # translators only (opus-mt): the summary is extractive by design, faithful by construction
         summary, failed = fallback, []
-    if summary is None:
+    if summary is not None:
+        issues += [f"{source}: {p}" for p in failed]
+    else:
         summary = fallback
         issues += [f"{source}: {p}" for p in failed]
         issues.append(f"{source}: used the article's own key sentences instead of the model's summary")
@@ -272,10 +305,18 @@ def summarize(article: Article, model: Model | None, *, facts: Facts | None = No
         if not t_issues:
             issues += [f"{other}: {p}" for p in partial]
             issues.append(f"{other}: translated the article's key sentences instead of the summary")
-    if t_issues:
+    key_facts_text = " ".join(getattr(k, other) for k in key_facts or [])
+    if t_issues and key_facts_text:  # key figures are right in both languages by construction (key_facts.py)
+        issues += [f"{other}: {p}" for p in t_issues]
+        issues.append(f"{other}: translation failed the check; showing the article's key figures instead")
+        translated = f"{KEY_FACTS_NOTE[other]} {key_facts_text}"
+    elif t_issues:
         issues += [f"{other}: {p}" for p in t_issues]
         issues.append(f"{other}: translation failed the check; showing the {source} summary untranslated")
         translated = f"{UNTRANSLATED_NOTE[other]} {summary}"
+    else:  # a figure of the headline the translation lost (the summary's own losses are flagged already)
+        already = set(check.missing_headline(summary))
+        issues += [f"{other}: {p}" for p in check.missing_headline(translated) if p not in already]
     timings["total"] = round(time.perf_counter() - started + sum(
         v for k, v in timings.items() if k not in ("total", f"summary_{other}", f"translate_{other}")), 3)
 

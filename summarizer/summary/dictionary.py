@@ -1,0 +1,97 @@
+"""Is a word Danish (or English)? Hunspell dictionaries, read with spylls (pure Python, MPL-2.0).
+
+The dictionaries are not shipped with newsum (their licences differ from Apache-2.0): they are the
+operating system's packages (Debian/Ubuntu `hunspell-da`, `hunspell-en-us`, `hunspell-en-gb`, which
+scripts/install.sh installs), found in the usual folders or in $NEWSUM_HUNSPELL_DIR. Without them the
+non-word check is skipped and says so (`available()` is False), never guessed.
+
+Hunspell's Danish dictionary knows most compounds, but not all that finance writes ("indlånsrente",
+"omkostningssynergier"). A word is also accepted as a compound when it is a dictionary root, optionally
+with the linking s or e, followed by a dictionary word: "indlån"+"s"+"rente". The head must be a root,
+not an inflected form, because Danish does not build compounds on plurals: "kasser"+"indeksen" is not a
+word, and neither is the model's "kasserindeksen".
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from summarizer.resources import data_json
+
+FILES = {"da": ("da_DK",), "en": ("en_US", "en_GB")}
+FOLDERS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts", "/usr/local/share/hunspell",
+           "/opt/homebrew/share/hunspell", "/Library/Spelling")
+MIN_HEAD = 3
+MIN_TAIL = 4
+
+
+def _folders() -> list[Path]:
+    extra = os.environ.get("NEWSUM_HUNSPELL_DIR")
+    return [Path(p) for p in ([extra] if extra else []) + list(FOLDERS)]
+
+
+def _paths(language: str) -> list[Path]:
+    found = []
+    for name in FILES.get(language, ()):
+        for folder in _folders():
+            if (folder / f"{name}.dic").is_file() and (folder / f"{name}.aff").is_file():
+                found.append(folder / name)
+                break
+    return found
+
+
+@lru_cache(maxsize=4)
+def _dictionaries(language: str) -> tuple:
+    try:
+        from spylls.hunspell import Dictionary
+    except ImportError:  # spylls is a dependency; a broken install skips the check rather than crash
+        return ()
+    return tuple(Dictionary.from_files(str(p)) for p in _paths(language))
+
+
+@lru_cache(maxsize=4)
+def _roots(language: str) -> frozenset[str]:
+    return frozenset(w.stem.lower() for d in _dictionaries(language) for w in d.dic.words)
+
+
+def available(language: str) -> bool:
+    """Whether a dictionary for language is installed (loading it the first time: ~1.5 s a language)."""
+    return bool(_dictionaries(language))
+
+
+@lru_cache(maxsize=4)
+def _loanwords(language: str) -> frozenset[str]:
+    return frozenset(data_json("meaning_words.json")["loanwords"].get(language, ()))
+
+
+@lru_cache(maxsize=65536)
+def _lookup(word: str, language: str) -> bool:
+    if word.lower() in _roots(language):
+        return True
+    return any(d.lookup(word) or d.lookup(word.lower()) for d in _dictionaries(language))
+
+
+def _compound(word: str, language: str) -> bool:
+    if language != "da":
+        return False
+    w = word.lower()
+    roots = _roots(language)
+    for cut in range(MIN_HEAD, len(w) - MIN_TAIL + 1):
+        head, tail = w[:cut], w[cut:]
+        if head.endswith(("s", "e")) and head[:-1] in roots and len(head) > MIN_HEAD and _lookup(tail, language):
+            return True
+        if head in roots and _lookup(tail, language):
+            return True
+    return False
+
+
+def is_word(word: str, language: str) -> bool:
+    """word is a word of language: in its dictionary, a compound of dictionary words, or a loanword newsum
+    lists (package data). Unknown when no dictionary is installed: then True (see available())."""
+    if not available(language):
+        return True
+    if word.lower() in _loanwords(language) or _lookup(word, language):
+        return True
+    return "-" not in word and _compound(word, language)
