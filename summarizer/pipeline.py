@@ -115,3 +115,15 @@ def _read_plain(source: str) -> str | None:
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read {source} as UTF-8 text: {exc}") from None
     return None
+
+
+# ------------------------------------------------------------------------------ newsum verify
+
+
+def verify_source(source: str, summary: str, *, language: str | None = None, max_bytes: int | None = None):
+    """A summary (anyone's) checked against the article at source: a values.Verification."""
+    from summarizer.summary import verify
+
+    if language is not None and language not in LANGUAGES:
+        raise UsageError(f"--lang must be da or en, not {language!r}")
+    return verify(load_article(source, max_bytes=max_bytes), summary, language)

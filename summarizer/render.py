@@ -12,7 +12,7 @@ from summarizer.facts.tickers import (
     unique_symbols,  # report.tickers has every mention; show one line per symbol
 )
 from summarizer.text import escape_controls, for_display, without_credentials
-from summarizer.values import Report
+from summarizer.values import Report, Verification
 
 
 def render(report: Report, fmt: str) -> str:
@@ -160,3 +160,17 @@ def render_html(report: Report) -> str:
         + "\n".join(body)
         + "</body></html>\n"
     )
+
+
+def render_verification(v: Verification, fmt: str) -> str:
+    """`newsum verify`'s answer: JSON, or text with a mark per sentence and each failing one's reasons."""
+    if fmt == "json":
+        return escape_controls(without_credentials(v.to_json())) + "\n"
+    name = {"da": "Danish", "en": "English"}[v.language]
+    verdict = "grounded" if v.grounded else "NOT grounded"
+    lines = [f"{name} summary of {v.title or v.url or 'the article'}: {verdict}", ""]
+    for s in v.sentences:
+        lines.append(f"{'ok ' if not s.problems else 'FAIL'} {s.sentence}")
+        lines += [f"     - {p}" for p in s.problems]
+    lines += [f"FAIL (whole summary) {p}" for p in v.problems]
+    return for_display("\n".join(lines)) + "\n"

@@ -120,6 +120,32 @@ class Facts:
 
 
 @dataclass
+class SentenceCheck:
+    """One sentence of a checked summary and what is wrong with it ([] when it is grounded)."""
+
+    sentence: str
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Verification:
+    """`newsum verify`: a summary (anyone's) checked against its article, sentence by sentence."""
+
+    language: str  # the summary's language, "da" or "en"
+    grounded: bool
+    sentences: list[SentenceCheck]
+    problems: list[str] = field(default_factory=list)  # of the whole summary: its language, headline figures
+    url: str | None = None
+    title: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"schema_version": SCHEMA_VERSION, **asdict(self)}
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+@dataclass
 class Report:
     """Everything newsum says about one article."""
 

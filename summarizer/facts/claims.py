@@ -54,6 +54,8 @@ def move_direction(sentence: str, q: Quantity, q_start: int, prev_end: int) -> s
     if after and after[0] in ("higher", "lower", "up", "down", "op", "ned", "højere", "lavere"):
         return "up" if after[0] in ("higher", "up", "op", "højere") else "down"
     tokens = [t for t in re.findall(r"[\w/]+", sentence[prev_end:q_start].lower()) if t not in w["filler_words"]][-5:]
+    if tokens[-2:] in (["op", "til"], ["up", "to"], ["much", "as"]):  # a bound of the move, not a level
+        tokens = tokens[:-3] if tokens[-2:] == ["much", "as"] else tokens[:-2]
     if tokens and tokens[-1] in w["level_words"]:
         return None  # "to 4.97%", "til 58,7 mia. kr.", "from 1.4%": a level, not a change
     for t in reversed(tokens):

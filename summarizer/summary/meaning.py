@@ -31,14 +31,19 @@ from functools import lru_cache
 from summarizer.facts.claims import move_direction
 from summarizer.facts.quantities import Quantity, find_quantities
 from summarizer.facts.tickers import find_tickers
-from summarizer.resources import data_json, data_text
+from summarizer.resources import data_json, data_lines, data_text
 from summarizer.summary import dictionary
 from summarizer.summary.check import CURRENCY_CODES, _found, _name_variants, _norm, names, supports
 from summarizer.text import MONTH_NAMES, WEEKDAYS, split_sentences
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 WINDOW_BEFORE = 3  # sentences before a figure that may name whom it belongs to ("The company ...")
-MIN_MATCH = 3  # evidence needed before a summary sentence is compared with an article sentence
+MIN_MATCH = 3  # evidence needed before a summary clause is compared with an article sentence
+CANDIDATE_SHARE = 0.75  # article sentences scoring this share of the best are also where a clause may come from
+# Where a summary sentence joins two statements, each is matched on its own ("..., while ...", "..., og ...").
+CLAUSE_BREAK = re.compile(r"[,;:]\s+(?=(?:and|but|while|whereas|as|og|men|mens|da|fordi|så)\b)|;\s+")
+STEM = 5  # letters that make two forms of a word the same word here ("needed" ~ "need", "intervene" ~ "intervenere")
+NEGATIVE_PREFIXES = {"en": ("un", "non"), "da": ("u",)}  # "unprofitable", "urentabel": a negation in a word
 HOME_COUNTRY = {"da": "DK"}  # a Danish article about Danish matters need not say "Danish"
 
 
@@ -106,8 +111,10 @@ class ArticleIndex:
     sentences: list[str] = field(default_factory=list)
     quantities: list[list[Quantity]] = field(default_factory=list)
     words: list[set[str]] = field(default_factory=list)
+    tickers: list[list] = field(default_factory=list)
     all_words: set[str] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
+    sentence_countries: list[set[str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, text: str, language: str | None = None) -> ArticleIndex:
@@ -117,6 +124,8 @@ class ArticleIndex:
             index.sentences.append(sentence)
             index.quantities.append(find_quantities(sentence))
             index.words.append({w.lower() for w in WORD.findall(sentence)})
+            index.tickers.append(find_tickers(sentence))
+            index.sentence_countries.append(set(countries_in(sentence)))
         for w in WORD.findall(text):  # "SocGen's" gives "socgen's" and "socgen"
             low = w.lower().replace("’", "'")
             index.all_words |= {low, low.split("'")[0]}
@@ -127,26 +136,60 @@ class ArticleIndex:
         """The sentences whose figures back q."""
         return [i for i, qs in enumerate(self.quantities) if any(supports(a, q) for a in qs)]
 
-    def best_match(self, sentence: str, qs: list[Quantity], sentence_names: list[str]) -> int | None:
-        """The article sentence this summary sentence most likely comes from, if the evidence is enough:
-        shared figures count 3, shared names 2, shared words 1 (same language only, by nature)."""
-        words = {w.lower() for w in WORD.findall(sentence)} - _function_words()
-        best, best_score = None, 0
+    def sources(self, clause: str, language: str, skip: Quantity | None = None) -> list[int]:
+        """The article sentences a summary clause may come from, best first, when the evidence suffices:
+        a shared figure counts 3 (a year 2), a shared name or country 2, a shared word 1 (across
+        languages through the bilingual word list). skip: a figure not to count (the one being judged)."""
+        qs = [q for q in find_quantities(clause) if q is not skip and q.kind != "date"]
+        clause_names = [n for n, _ in names(clause)]
+        clause_countries = set(countries_in(clause))
+        words = {w.lower() for w in WORD.findall(clause)} - _function_words()
+        if language != self.language:
+            words = set().union(*(_translations(w, language) for w in words)) if words else set()
+        scores = []
         for i, article_sentence in enumerate(self.sentences):
-            score = 3 * sum(any(supports(a, q) for a in self.quantities[i]) for q in qs if q.kind != "year")
+            score = sum((2 if q.kind == "year" else 3) for q in qs if any(supports(a, q) for a in self.quantities[i]))
             norm = _norm(article_sentence)
-            score += 2 * sum(any(_found(v, norm) for v in _name_variants(n)) for n in sentence_names)
-            score += len(words & self.words[i]) // 2
-            if score > best_score:
-                best, best_score = i, score
-        return best if best_score >= MIN_MATCH else None
+            score += 2 * sum(any(_found(v, norm) for v in _name_variants(n)) for n in clause_names)
+            score += 2 * len(clause_countries & self.sentence_countries[i])
+            score += len(words & self.words[i])
+            scores.append(score)
+        best = max(scores, default=0)
+        if best < MIN_MATCH:
+            return []
+        return sorted((i for i, sc in enumerate(scores) if sc >= max(MIN_MATCH, CANDIDATE_SHARE * best)),
+                      key=lambda i: -scores[i])
 
 
 @lru_cache(maxsize=1)
 def _function_words() -> frozenset[str]:
-    from summarizer.resources import data_lines
-
     return frozenset(w.lower() for lang in ("da", "en") for w in data_lines(f"stopwords.{lang}.txt"))
+
+
+@lru_cache(maxsize=2)
+def _lexicon(source: str) -> dict[str, set[str]]:
+    """word of source -> words of the other language, from both directions of the bilingual word list."""
+    other = "en" if source == "da" else "da"
+    table: dict[str, set[str]] = {}
+    for path, forward in ((f"lexicon.{source}-{other}.tsv", True), (f"lexicon.{other}-{source}.tsv", False)):
+        for line in data_text(path).splitlines():
+            if line.startswith("#") or "\t" not in line:
+                continue
+            head, translations = line.split("\t", 1)
+            if translations.strip() == "-":
+                continue
+            words = {w.lower() for t in translations.split(";") for w in WORD.findall(t)}
+            if forward:
+                table.setdefault(head.lower(), set()).update(words)
+            else:
+                for w in words:
+                    table.setdefault(w, set()).add(head.lower())
+    return table
+
+
+def _translations(word: str, language: str) -> set[str]:
+    # names and shared words stay as they are; "faldet" -> "the fall" gives "fall"
+    return (_lexicon(language).get(word, set()) - _function_words()) | {word}
 
 
 def non_words(sentence: str, language: str, index: ArticleIndex) -> list[Problem]:
@@ -180,9 +223,73 @@ def _poles(text: str) -> dict[str, set[int]]:
     return out
 
 
-def _negated(text: str) -> bool:
+def negated(text: str, language: str | None) -> bool:
+    """An explicit negation ("not", "ikke", "no", "n't") or a negative prefix on a word of the language
+    ("unprofitable", "urentable"; "uændret" and the like are listed as no negation)."""
     lowered = text.lower().replace("’", "'")
-    return "n't" in lowered or bool({w.lower() for w in WORD.findall(text)} & set(_words()["negations"]))
+    words = {w.lower() for w in WORD.findall(text)} - set(_words()["not_negations"])
+    if "n't" in lowered or words & set(_words()["negations"]):
+        return True
+    for lang in ([language] if language else ["da", "en"]):
+        for prefix in NEGATIVE_PREFIXES.get(lang, ()):
+            for w in words:
+                rest = w[len(prefix):]
+                if w.startswith(prefix) and len(rest) >= 5 and dictionary.available(lang) and dictionary.is_word(rest, lang):
+                    return True
+    return False
+
+
+def _negated_phrases(clause: str) -> list[list[str]]:
+    """The content words right after each explicit negation of clause: what it negates."""
+    tokens = [t.lower().replace("’", "'") for t in WORD.findall(clause)]
+    out = []
+    for i, t in enumerate(tokens):
+        if t in _words()["negations"] or t.endswith("n't"):
+            skip = _function_words() | set(_words()["abbreviations"])
+            out.append([w for w in tokens[i + 1 : i + 7] if w not in skip and len(w) > 2][:3])
+    return out
+
+
+def _stems(words, language: str, index: ArticleIndex) -> set[str]:
+    """Word stems (first five letters) of words, translated into the article's language when need be."""
+    if language != index.language:
+        words = set().union(*(_translations(w, language) for w in words)) if words else set()
+    return {w[:STEM] for w in words}
+
+
+def _negation_problems(clause: str, sentence: str, language: str, index: ArticleIndex,
+                       sources: list[int]) -> list[Problem]:
+    """A negation added (the summary negates what the article states) or dropped (the summary states
+    what the article negates). The negated words are what tell: the few content words after "not"/"ikke"."""
+    out = []
+    clause_negated = negated(clause, language)
+    article_negated = [negated(s, index.language) for s in index.sentences]
+    stems_of = [{w[:STEM] for w in words} for words in index.words]
+    for phrase in _negated_phrases(clause):
+        wanted = _stems(phrase, language, index)
+        first = _stems(phrase[:1], language, index)  # the word the negation is on
+        if first and any(article_negated[i] and first & stems_of[i] for i in range(len(index.sentences))):
+            continue  # the article negates it too
+        # Across languages the word list gives a word's usual translations, not every paraphrase: ask more.
+        need = min(2 if language == index.language else 3, len(phrase))
+        stating = [i for i in range(len(index.sentences)) if phrase and len(wanted & stems_of[i]) >= need]
+        strong = [i for i in sources if any(supports(a, q) for q in find_quantities(clause) for a in index.quantities[i])]
+        if stating or strong:
+            out.append(Problem("negated, but the article states it", " ".join(phrase), sentence))
+            return out
+    if clause_negated:
+        return out
+    if sources and all(article_negated[i] for i in sources):
+        return [Problem("the article's sentence is negated, the summary's is not", clause.strip(), sentence)]
+    clause_stems = _stems({w.lower() for w in WORD.findall(clause)} - _function_words(), language, index)
+    for i, s in enumerate(index.sentences):
+        if not article_negated[i]:
+            continue
+        for phrase in _negated_phrases(s):
+            stems = {w[:STEM] for w in phrase}
+            if len(phrase) >= 2 and len(stems & clause_stems) >= 2:
+                return [Problem("the article negates this, the summary does not", " ".join(phrase), sentence)]
+    return out
 
 
 def _directions(sentence: str) -> list[tuple[Quantity, str | None]]:
@@ -193,71 +300,59 @@ def _directions(sentence: str) -> list[tuple[Quantity, str | None]]:
     return out
 
 
+def _named_before(named: list[tuple[str, int, set[str]]], q: Quantity, sentence: str) -> tuple[str, int, set[str]] | None:
+    """The name nearest before q in its clause (None when the clause names none: "..., and it fell 4%")."""
+    clause_start = max([m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, q.start)] + [0])
+    before = [t for t in named if clause_start <= t[1] < q.start]
+    return before[-1] if before else None
+
+
 def direction_problems(sentence: str, index: ArticleIndex) -> list[Problem]:
+    """A figure's direction must be the article's for that figure (and, when the article gives the same
+    figure to several names, for the summary's name)."""
     out = []
+    named = _names_with_symbols(sentence, index)
     for q, direction in _directions(sentence):
-        if direction is None:
+        if direction is None or q.kind in ("tenor", "ordinal"):
             continue
-        seen = set()
-        for i in index.holding(q):
-            for aq, adir in _directions(index.sentences[i]):
-                if adir is not None and supports(aq, q):
-                    seen.add(adir)
+        held = index.holding(q)
+        who = _named_before(named, q, sentence)
+        if who is not None:
+            own = [i for i in held if _mentions(index.sentences[i], who[0], who[2])]
+            held = own or held
+        seen = {adir for i in held for aq, adir in _directions(index.sentences[i]) if adir is not None and supports(aq, q)}
         if seen and direction not in seen:
             out.append(Problem(f"the article's figure went {seen.pop()}, not {direction}", q.text.strip(), sentence))
     return out
 
 
-def polarity_problems(sentence: str, source: str, sentence_names: list[str]) -> list[Problem]:
+def clause_problems(clause: str, sentence: str, language: str, index: ArticleIndex) -> list[Problem]:
+    """Polarity, negation and years of one clause against the article sentences it may come from."""
     out = []
-    mine, theirs = _poles(sentence), _poles(source)
-    for axis, sides in mine.items():
-        if axis in theirs and not (sides & theirs[axis]):
-            side = next(iter(sides))
-            words = {w.lower() for w in WORD.findall(sentence)} & set(_words()["polarity_axes"][axis][side])
-            out.append(Problem(f"says the opposite of the article ({axis})", sorted(words)[0], sentence))
-    if _negated(sentence) != _negated(source):
-        out.append(Problem("negation differs from the article's sentence",
-                           "negated" if _negated(sentence) else "not negated", sentence))
+    sources = index.sources(clause, language)
+    if sources:
+        mine = _poles(clause)
+        for axis, sides in mine.items():
+            theirs = [_poles(index.sentences[i]).get(axis) for i in sources]
+            if any(t is not None for t in theirs) and not any(t and (t & sides) for t in theirs):
+                side = next(iter(sides))
+                words = {w.lower() for w in WORD.findall(clause)} & set(_words()["polarity_axes"][axis][side])
+                out.append(Problem(f"says the opposite of the article ({axis})", sorted(words)[0], sentence))
+    out += _negation_problems(clause, sentence, language, index, sources)
+    for q in find_quantities(clause):
+        if q.kind != "year":
+            continue
+        around = index.sources(clause, language, skip=q)
+        years = [[a for a in index.quantities[i] if a.kind == "year"] for i in around]
+        if around and years[0] and not any(supports(a, q) for ys in years for a in ys):
+            out.append(Problem(f"the article's sentence says {years[0][0].text.strip()}", q.text.strip(), sentence))
     return out
 
 
 def _names_with_symbols(sentence: str, index: ArticleIndex) -> list[tuple[str, int, set[str]]]:
-    """Names in sentence that the article has, with their position and ticker symbols."""
-    out = []
-    article_norm = _norm(index.text)
-    for hit in find_tickers(sentence):
-        out.append((hit.text, hit.start, {hit.symbol}))
-    taken = {n.lower() for n, _, _ in out}
-    for name, _ in names(sentence):
-        if name.lower() in taken or not any(_found(v, article_norm) for v in _name_variants(name)):
-            continue
-        pos = sentence.find(name)
-        out.append((name, pos, set()))
-    return sorted(out, key=lambda t: t[1])
-
-
-def attribution_problems(sentence: str, index: ArticleIndex) -> list[Problem]:
-    """The name nearest before each figure must be near that figure in the article."""
-    out = []
-    named = _names_with_symbols(sentence, index)
-    if not named:
-        return out
-    title_qs = index.quantities[0] if index.quantities else []
-    for q in find_quantities(sentence):
-        if q.kind in ("year", "date"):
-            continue
-        before = [t for t in named if t[1] < q.start]
-        name, _, symbols = before[-1] if before else named[0]
-        held = index.holding(q)
-        if not held:
-            continue  # grounding reports a figure the article lacks
-        windows = [" ".join(index.sentences[max(0, i - WINDOW_BEFORE) : i + 1]) for i in held]
-        if any(supports(a, q) for a in title_qs):
-            windows.append(index.sentences[0])
-        if not any(_mentions(w, name, symbols) for w in windows):
-            out.append(Problem(f"the article gives {q.text.strip()} to someone else", name, sentence))
-    return out
+    """The securities and indices sentence names (the gazetteer's), with their position and symbol: the
+    names a figure can belong to. Other capitalised words ("EBITDA", "EPS") are metrics as often as not."""
+    return [(hit.text, hit.start, {hit.symbol}) for hit in find_tickers(sentence)]
 
 
 def _mentions(window: str, name: str, symbols: set[str]) -> bool:
@@ -265,6 +360,52 @@ def _mentions(window: str, name: str, symbols: set[str]) -> bool:
     if any(_found(v, norm) for v in _name_variants(name)):
         return True
     return bool(symbols) and bool(symbols & {h.symbol for h in find_tickers(window)})
+
+
+def _is(hit, name: str, symbols: set[str]) -> bool:
+    if symbols:  # two securities are the same security only by symbol ("iShares Russell 2000 ETF" is not RUT)
+        return hit.symbol in symbols
+    return any(_found(v, _norm(hit.text)) for v in _name_variants(name))
+
+
+def _belongs(index: ArticleIndex, i: int, q: Quantity, name: str, symbols: set[str]) -> bool:
+    """In article sentence i, q belongs to name: the nearest security named before the figure is it, or
+    none is named before it and the name is in the sentence, or (the sentence naming no security at all)
+    in the few sentences before it or the title."""
+    sentence = index.sentences[i]
+    positions = [a.start for a in index.quantities[i] if supports(a, q)]
+    hits = index.tickers[i]
+    for p in positions:
+        before = [h for h in hits if h.end <= p]
+        if before:
+            if _is(before[-1], name, symbols):
+                return True
+            continue
+        if _mentions(sentence, name, symbols):
+            return True
+        if not hits and _mentions(" ".join(index.sentences[max(0, i - WINDOW_BEFORE) : i] + index.sentences[:1]),
+                                  name, symbols):
+            return True
+    return False
+
+
+def attribution_problems(sentence: str, index: ArticleIndex) -> list[Problem]:
+    """The name a summary gives a figure to (the nearest before it) must be the article's for it."""
+    out = []
+    named = _names_with_symbols(sentence, index)
+    if not named:
+        return out
+    for q in find_quantities(sentence):
+        if q.kind in ("year", "date", "tenor", "ordinal"):
+            continue
+        held = index.holding(q)
+        who = _named_before(named, q, sentence)
+        if not held or who is None:
+            continue  # grounding reports a figure the article lacks
+        name, _, symbols = who
+        if not any(_belongs(index, i, q, name, symbols) for i in held):
+            out.append(Problem(f"the article gives {q.text.strip()} to someone else", name, sentence))
+    return out
 
 
 def meaning_problems(block: str, language: str, index: ArticleIndex) -> list[Problem]:
@@ -276,8 +417,6 @@ def meaning_problems(block: str, language: str, index: ArticleIndex) -> list[Pro
         out += country_problems(sentence, index)
         out += direction_problems(sentence, index)
         out += attribution_problems(sentence, index)
-        sentence_names = [n for n, _ in names(sentence)]
-        match = index.best_match(sentence, find_quantities(sentence), sentence_names)
-        if match is not None:
-            out += polarity_problems(sentence, index.sentences[match], sentence_names)
+        for clause in CLAUSE_BREAK.split(sentence):
+            out += clause_problems(clause, sentence, language, index)
     return out

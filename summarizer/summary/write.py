@@ -113,7 +113,7 @@ def language_issues(text: str, language: str) -> list[str]:
     return []
 
 
-class _Checker:
+class Checker:
     """grounding.check against one article, with its quantities parsed once; with a language, also the
     meaning checks (meaning.py) of a block in that language."""
 
@@ -147,7 +147,7 @@ def headline_figures(title: str, body: str) -> list[Quantity]:
             and any(grounding.supports(b, q) or grounding.supports(q, b) for b in body_qs)]
 
 
-def _model_summary(model, language: str, context: str, length: Length, check: _Checker, cache: LLMCache,
+def _model_summary(model, language: str, context: str, length: Length, check: Checker, cache: LLMCache,
                    timings: dict[str, float]) -> tuple[str | None, list[str], list[dict[str, str]]]:
     """(summary, flags, messages) when the model's summary (first try or strict retry) passes the checks,
     else (None, issues, []). flags: the headline's figures a retried summary still leaves out (kept, and
@@ -185,7 +185,7 @@ def _other_budget(model, summary: str, source: str, other: str, length: Length) 
 
 
 def _direct_other(model, conversation: list[dict[str, str]], summary: str, source: str, other: str,
-                  length: Length, check: _Checker, cache: LLMCache) -> tuple[str, list[str]]:
+                  length: Length, check: Checker, cache: LLMCache) -> tuple[str, list[str]]:
     """The summary in the other language, as the next turn of the conversation that wrote it.
 
     The conversation (article + instructions + the model's own summary) is already in llama.cpp's KV
@@ -199,7 +199,7 @@ def _direct_other(model, conversation: list[dict[str, str]], summary: str, sourc
     return text, ((check(text, other) + language_issues(text, other)) if text else ["the model returned an empty summary"])
 
 
-def _translated_by_sentence(text: str, model, source: str, other: str, length: Length, check: _Checker,
+def _translated_by_sentence(text: str, model, source: str, other: str, length: Length, check: Checker,
                             cache: LLMCache) -> tuple[str, list[str], int]:
     """text translated one sentence at a time (decoded side by side), keeping the sentences whose translation
     passes the check: one invented date ("last year's election" -> "valget i 2016") then costs a sentence,
@@ -233,7 +233,7 @@ def _translated_by_sentence(text: str, model, source: str, other: str, length: L
     return trim(" ".join(kept), other, length), problems, len(sentences) - len(kept)
 
 
-def _other_by_translation(text: str, model, source: str, other: str, length: Length, check: _Checker,
+def _other_by_translation(text: str, model, source: str, other: str, length: Length, check: Checker,
                           cache: LLMCache) -> tuple[str, list[str], list[str]]:
     """(translation, issues that make it fail, issues to report alongside a partial one)."""
     translated, problems, dropped = _translated_by_sentence(text, model, source, other, length, check, cache)
@@ -266,7 +266,7 @@ def summarize(article: Article, model: Model | None, *, facts: Facts | None = No
     source = summary_language(article)
     other = "en" if source == "da" else "da"
     selected = select_sentences(article.paragraphs, source, max_sentences=8, max_chars=CONTEXT_CHARS)
-    check = _Checker(article, facts)
+    check = Checker(article, facts)
     timings["select"] = round(time.perf_counter() - started, 3)
     issues: list[str] = []
     fallback = extractive(selected, source, limits)
