@@ -127,7 +127,7 @@ def plant(kind: str, text: str, lang: str, article) -> str | None:
         return None
     if kind == "negation_added":
         for aux in AUXILIARIES[lang]:
-            m = re.search(rf"\b{aux}\b", text)
+            m = re.search(rf"(?<!not |kke )\b{aux}\b(?! (?:not|no|ikke|ingen)\b)", text)
             if m:
                 return text[: m.end()] + (" not" if lang == "en" else " ikke") + text[m.end():]
         return None

@@ -44,6 +44,10 @@ def alias_groups() -> list[set[str]]:
               if line.strip() and not line.startswith("#")]
     for da, en in glossary_pairs():
         groups.append({da.lower(), en.lower()})
+    for line in data_text("countries.tsv").splitlines():  # a country's names and adjectives, both languages
+        if line.strip() and not line.startswith("#"):
+            _, en, da = (line.split("\t") + ["", ""])[:3]
+            groups.append({f.strip().lower() for f in (en + "," + da).split(",") if f.strip()})
     return groups
 
 

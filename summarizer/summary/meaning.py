@@ -24,6 +24,7 @@ contradicts, not what it does not mention (grounding does that for figures and n
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,7 +43,6 @@ MIN_MATCH = 3  # evidence needed before a summary clause is compared with an art
 CANDIDATE_SHARE = 0.75  # article sentences scoring this share of the best are also where a clause may come from
 # Where a summary sentence joins two statements, each is matched on its own ("..., while ...", "..., og ...").
 CLAUSE_BREAK = re.compile(r"[,;:]\s+(?=(?:and|but|while|whereas|as|og|men|mens|da|fordi|så)\b)|;\s+")
-STEM = 5  # letters that make two forms of a word the same word here ("needed" ~ "need", "intervene" ~ "intervenere")
 NEGATIVE_PREFIXES = {"en": ("un", "non"), "da": ("u",)}  # "unprofitable", "urentabel": a negation in a word
 HOME_COUNTRY = {"da": "DK"}  # a Danish article about Danish matters need not say "Danish"
 
@@ -152,7 +152,7 @@ class ArticleIndex:
             norm = _norm(article_sentence)
             score += 2 * sum(any(_found(v, norm) for v in _name_variants(n)) for n in clause_names)
             score += 2 * len(clause_countries & self.sentence_countries[i])
-            score += len(words & self.words[i])
+            score += _shared(words, self.words[i])
             scores.append(score)
         best = max(scores, default=0)
         if best < MIN_MATCH:
@@ -239,6 +239,11 @@ def negated(text: str, language: str | None) -> bool:
     return False
 
 
+def _negation_at(clause: str) -> int:
+    m = re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, _words()["negations"])) + r")(?!\w)|n['’]t\b", clause, re.I)
+    return m.start() if m else 0
+
+
 def _negated_phrases(clause: str) -> list[list[str]]:
     """The content words right after each explicit negation of clause: what it negates."""
     tokens = [t.lower().replace("’", "'") for t in WORD.findall(clause)]
@@ -250,11 +255,29 @@ def _negated_phrases(clause: str) -> list[list[str]]:
     return out
 
 
-def _stems(words, language: str, index: ArticleIndex) -> set[str]:
-    """Word stems (first five letters) of words, translated into the article's language when need be."""
+def _in_article_language(words, language: str, index: ArticleIndex) -> set[str]:
+    """words, translated into the article's language through the word list when the languages differ."""
+    words = set(words)
     if language != index.language:
         words = set().union(*(_translations(w, language) for w in words)) if words else set()
-    return {w[:STEM] for w in words}
+    return words
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Two forms of one word: equal, or sharing all but the last two letters of the shorter, at least four
+    ("need" ~ "needed", "intervene" ~ "intervenere", "fald" ~ "faldet"; not "under" ~ "understand",
+    not "salget" ~ "salgsvækst")."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 5 and long.endswith(short):  # a Danish compound's head word: "valutamarkedet" ~ "markedet"
+        return True
+    n = len(os.path.commonprefix([a, b]))
+    return n >= max(4, min(len(a), len(b)) - 2) and max(len(a), len(b)) - n <= 5  # an ending, not a compound
+
+
+def _shared(wanted: set[str], words: set[str]) -> int:
+    return sum(any(_same_word(w, x) for x in words) for w in wanted)
 
 
 def _negation_problems(clause: str, sentence: str, language: str, index: ArticleIndex,
@@ -262,32 +285,36 @@ def _negation_problems(clause: str, sentence: str, language: str, index: Article
     """A negation added (the summary negates what the article states) or dropped (the summary states
     what the article negates). The negated words are what tell: the few content words after "not"/"ikke"."""
     out = []
-    clause_negated = negated(clause, language)
     article_negated = [negated(s, index.language) for s in index.sentences]
-    stems_of = [{w[:STEM] for w in words} for words in index.words]
     for phrase in _negated_phrases(clause):
-        wanted = _stems(phrase, language, index)
-        first = _stems(phrase[:1], language, index)  # the word the negation is on
-        if first and any(article_negated[i] and first & stems_of[i] for i in range(len(index.sentences))):
+        first = _in_article_language(phrase[:1], language, index)  # the word the negation is on
+        if first and any(article_negated[i] and _shared(first, index.words[i]) for i in range(len(index.sentences))):
             continue  # the article negates it too
+        wanted = [_in_article_language([w], language, index) for w in phrase]
         # Across languages the word list gives a word's usual translations, not every paraphrase: ask more.
         need = min(2 if language == index.language else 3, len(phrase))
-        stating = [i for i in range(len(index.sentences)) if phrase and len(wanted & stems_of[i]) >= need]
-        strong = [i for i in sources if any(supports(a, q) for q in find_quantities(clause) for a in index.quantities[i])]
+        named = [n for n, _ in names(clause)]
+        stating = [i for i in range(len(index.sentences)) if phrase
+                   and sum(bool(_shared(w, index.words[i])) for w in wanted) >= need
+                   and (i in sources or any(_found(v, _norm(index.sentences[i])) for n in named for v in _name_variants(n)))]
+        # A figure the negation is on ("is not down 2.1%", "ikke faldet 6,8 pct.") ties it to the sentence
+        # that gives the figure.
+        negated_part = re.split(r"[,;:]\s", clause[_negation_at(clause):], maxsplit=1)[0]
+        strong = [i for i in sources if any(supports(a, q) for q in find_quantities(negated_part)
+                                            for a in index.quantities[i])]
         if stating or strong:
             out.append(Problem("negated, but the article states it", " ".join(phrase), sentence))
             return out
-    if clause_negated:
+    if negated(clause, language):
         return out
     if sources and all(article_negated[i] for i in sources):
         return [Problem("the article's sentence is negated, the summary's is not", clause.strip(), sentence)]
-    clause_stems = _stems({w.lower() for w in WORD.findall(clause)} - _function_words(), language, index)
+    clause_words = _in_article_language({w.lower() for w in WORD.findall(clause)} - _function_words(), language, index)
     for i, s in enumerate(index.sentences):
         if not article_negated[i]:
             continue
-        for phrase in _negated_phrases(s):
-            stems = {w[:STEM] for w in phrase}
-            if len(phrase) >= 2 and len(stems & clause_stems) >= 2:
+        for phrase in _negated_phrases(s):  # two of the negated words, or one in the sentence the clause is from
+            if phrase and _shared(set(phrase), clause_words) >= (1 if i in sources else 2):
                 return [Problem("the article negates this, the summary does not", " ".join(phrase), sentence)]
     return out
 
