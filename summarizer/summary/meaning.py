@@ -77,7 +77,9 @@ def _countries() -> list[tuple[str, list[str], list[str]]]:
 
 
 def _form_pattern(form: str) -> re.Pattern:
-    flags = 0 if form.isupper() or "." in form else re.IGNORECASE  # "US" is not "us"
+    # "US" is not "us", "China" is not "china"; adjectives ("tyske") are lower-case in Danish, any case at
+    # a sentence start
+    flags = 0 if form[:1].isupper() else re.IGNORECASE
     return re.compile(r"(?<![\w&])" + re.escape(form) + r"(?:s|'s|’s)?(?![\w&])", flags)
 
 
@@ -223,13 +225,16 @@ def _poles(text: str) -> dict[str, set[int]]:
     return out
 
 
-def negated(text: str, language: str | None) -> bool:
-    """An explicit negation ("not", "ikke", "no", "n't") or a negative prefix on a word of the language
-    ("unprofitable", "urentable"; "uændret" and the like are listed as no negation)."""
-    lowered = text.lower().replace("’", "'")
+def negated(text: str, language: str | None, prefixes: bool = True) -> bool:
+    """An explicit negation ("not", "ikke", "no", "n't") or, with prefixes, a negative prefix on a word of
+    the language ("unprofitable", "urentable"; "uændret" and the like are listed as no negation). Across
+    languages prefixes are not compared: "innocent" is "uskyldig", "unprofitable" is "ikke rentabel"."""
+    lowered = text.lower().replace("’", "'").replace("‘", "'").replace("n 't", "n't")
     words = {w.lower() for w in WORD.findall(text)} - set(_words()["not_negations"])
     if "n't" in lowered or words & set(_words()["negations"]):
         return True
+    if not prefixes:
+        return False
     for lang in ([language] if language else ["da", "en"]):
         for prefix in NEGATIVE_PREFIXES.get(lang, ()):
             for w in words:
@@ -239,19 +244,26 @@ def negated(text: str, language: str | None) -> bool:
     return False
 
 
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in CLAUSE_BREAK.split(sentence) if c.strip()] or [sentence]
+
+
 def _negation_at(clause: str) -> int:
     m = re.search(r"(?<!\w)(?:" + "|".join(map(re.escape, _words()["negations"])) + r")(?!\w)|n['’]t\b", clause, re.I)
     return m.start() if m else 0
 
 
 def _negated_phrases(clause: str) -> list[list[str]]:
-    """The content words right after each explicit negation of clause: what it negates."""
-    tokens = [t.lower().replace("’", "'") for t in WORD.findall(clause)]
+    """The content words right after each explicit negation of clause: what it negates (names aside:
+    "not ... Trump" says nothing of what is negated)."""
+    raw = [t.replace("’", "'") for t in WORD.findall(clause)]
+    tokens = [t.lower() for t in raw]
+    skip = _function_words() | set(_words()["abbreviations"])
     out = []
     for i, t in enumerate(tokens):
         if t in _words()["negations"] or t.endswith("n't"):
-            skip = _function_words() | set(_words()["abbreviations"])
-            out.append([w for w in tokens[i + 1 : i + 7] if w not in skip and len(w) > 2][:3])
+            out.append([w.lower() for w in raw[i + 1 : i + 7]
+                        if w.lower() not in skip and len(w) > 2 and not w[:1].isupper()][:3])
     return out
 
 
@@ -285,14 +297,15 @@ def _negation_problems(clause: str, sentence: str, language: str, index: Article
     """A negation added (the summary negates what the article states) or dropped (the summary states
     what the article negates). The negated words are what tell: the few content words after "not"/"ikke"."""
     out = []
-    article_negated = [negated(s, index.language) for s in index.sentences]
+    same = language == index.language
+    article_negated = [negated(s, index.language, same) for s in index.sentences]
     for phrase in _negated_phrases(clause):
         first = _in_article_language(phrase[:1], language, index)  # the word the negation is on
         if first and any(article_negated[i] and _shared(first, index.words[i]) for i in range(len(index.sentences))):
             continue  # the article negates it too
         wanted = [_in_article_language([w], language, index) for w in phrase]
         # Across languages the word list gives a word's usual translations, not every paraphrase: ask more.
-        need = min(2 if language == index.language else 3, len(phrase))
+        need = min(2 if same else 3, len(phrase))
         named = [n for n, _ in names(clause)]
         stating = [i for i in range(len(index.sentences)) if phrase
                    and sum(bool(_shared(w, index.words[i])) for w in wanted) >= need
@@ -305,17 +318,22 @@ def _negation_problems(clause: str, sentence: str, language: str, index: Article
         if stating or strong:
             out.append(Problem("negated, but the article states it", " ".join(phrase), sentence))
             return out
-    if negated(clause, language):
+    if negated(clause, language, same) or not sources:
         return out
-    if sources and all(article_negated[i] for i in sources):
-        return [Problem("the article's sentence is negated, the summary's is not", clause.strip(), sentence)]
     clause_words = _in_article_language({w.lower() for w in WORD.findall(clause)} - _function_words(), language, index)
-    for i, s in enumerate(index.sentences):
-        if not article_negated[i]:
-            continue
-        for phrase in _negated_phrases(s):  # two of the negated words, or one in the sentence the clause is from
-            if phrase and _shared(set(phrase), clause_words) >= (1 if i in sources else 2):
-                return [Problem("the article negates this, the summary does not", " ".join(phrase), sentence)]
+    # The clause of each source sentence that the summary's clause is from ("X rose, but Y did not").
+    closest = [max(_clauses(index.sentences[i]), key=lambda c: _shared(clause_words, {w.lower() for w in WORD.findall(c)}))
+               for i in sources]
+    if all(negated(c, index.language, same) for c in closest):
+        return [Problem("the article's sentence is negated, the summary's is not", clause.strip(), sentence)]
+    best = closest[0]
+    for i in sources:  # what the sentences it is from negate, stated: two of the negated words (one, in
+        for c in _clauses(index.sentences[i]):  # the clause the summary's is from)
+            if not negated(c, index.language, same):
+                continue
+            for phrase in _negated_phrases(c):
+                if phrase and _shared(set(phrase), clause_words) >= (1 if c == best else 2):
+                    return [Problem("the article negates this, the summary does not", " ".join(phrase), sentence)]
     return out
 
 
