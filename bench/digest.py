@@ -32,14 +32,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 os.environ["NEWSUM_NO_LLM_CACHE"] = "1"  # measure generation, not the on-disk cache of earlier runs
 
-from conftest import LocalServer  # noqa: E402
-from digest_site import DigestSite  # noqa: E402
+from conftest import LocalServer
+from digest_site import DigestSite
 
 from summarizer import models, pipeline
-from summarizer.clean import cleaner as clean  # noqa: E402
+from summarizer.clean import cleaner as clean
 from summarizer.cli import TerminalProgress
 from summarizer.digest import run as digest
-from summarizer.digest.store import Store  # noqa: E402
+from summarizer.digest.store import Store
 from summarizer.fetch import source as fetch
 from summarizer.summary import write as summarize
 

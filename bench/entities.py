@@ -28,8 +28,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from summarizer.facts.claims import find_claims  # noqa: E402
-from summarizer.facts.tickers import find_tickers  # noqa: E402
+from summarizer.facts.claims import find_claims
+from summarizer.facts.tickers import find_tickers
 
 LABELLED = REPO / "tests" / "data" / "entities.jsonl"
 HOLDOUT = REPO / "tests" / "data" / "entities_holdout.jsonl"  # written after the rules, to check they generalise

@@ -9,6 +9,12 @@ left out): "declineringen" or "performansen" are not Danish words. Needs `pip in
 
     python bench/summaries.py                        # samples/*.html and finance-dev
     python bench/summaries.py --pages samples/oeu-zerohedge-smallcap.html --show
+    python bench/summaries.py --score before.json after.json   # outputs of two runs, scored alike
+
+--score reads the --json files of earlier runs (of any checkout) and scores their blocks with this
+checkout's checks: the headline's figures present in each block; the words of the translated block that
+are neither in the hunspell dictionary of its language nor in the article (plain hunspell, without
+newsum's compound and loanword additions); sentences the meaning checks flag (`newsum verify`).
 """
 
 from __future__ import annotations
@@ -36,9 +42,7 @@ class CountingModel:
         return self._count([self.model.chat(messages, **kw)])[0]
 
     def chat_many(self, conversations, **kw):
-        from summarizer.models.base import chat_many
-
-        return self._count(chat_many(self.model, conversations, **kw))
+        return self._count(self.model.chat_many(conversations, **kw))
 
     def _count(self, gens):
         for gen in gens:
@@ -64,8 +68,71 @@ def known_word_rate(text: str, language: str, article: str) -> float:
     return round(sum(zipf_frequency(w, language) > 0 for w in words) / len(words), 3)
 
 
+def _page_path(name: str) -> Path:
+    for folder in (REPO / "samples", FINANCE_DEV):
+        if (folder / name).exists():
+            return folder / name
+    raise FileNotFoundError(name)
+
+
+def hunspell_unknown(text: str, language: str, article_text: str) -> tuple[int, int]:
+    """(words of text in neither the plain hunspell dictionary nor the article, words)."""
+    import re
+
+    from summarizer.summary import dictionary
+
+    in_article = {w.lower() for w in re.findall(r"[^\W\d_]+", article_text)}
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 2 and not (w.isupper() and len(w) <= 6)]
+    unknown = [w for w in words if w.lower() not in in_article and not dictionary._lookup(w, language)]
+    return len(unknown), len(words)
+
+
+def score(paths: list[Path]) -> int:
+    import re
+
+    sys.path.insert(0, str(REPO))
+    from summarizer.pipeline import load_article
+    from summarizer.summary import verify
+    from summarizer.summary.write import UNTRANSLATED_NOTE, Checker
+
+    for path in paths:
+        rows = [r for r in json.loads(path.read_text(encoding="utf-8")) if "error" not in r]
+        headline = blocks = unknown = words = flagged = sentences = 0
+        translated_unknown = translated_words = 0
+        seconds = []
+        for r in rows:
+            article = load_article(str(_page_path(r["page"])))
+            check = Checker(article, None)
+            other = "da" if r["language"] == "en" else "en"
+            seconds.append(r["seconds"])
+            for lang in ("en", "da"):
+                text = re.sub(r"^\[[^\]]*\]\s*", "", r[lang])  # newsum's own note before a fallback block
+                blocks += 1
+                headline += not check.missing_headline(text)
+                if not text or r[lang].startswith(UNTRANSLATED_NOTE[lang]):
+                    continue
+                v = verify(article, text, lang)
+                sentences += len(v.sentences)
+                flagged += sum(bool(s.problems) for s in v.sentences)
+                if lang == other:
+                    u, n = hunspell_unknown(text, lang, article.text)
+                    translated_unknown += u
+                    translated_words += n
+                    if lang == "da":
+                        unknown, words = unknown + u, words + n
+        print(f"{path}: pages={len(rows)} headline_figures_in_block={headline}/{blocks} "
+              f"danish_blocks_of_english_articles_unknown_words={unknown}/{words}={unknown / max(words, 1):.3f} "
+              f"translated_blocks_unknown_words={translated_unknown}/{translated_words}="
+              f"{translated_unknown / max(translated_words, 1):.3f} "
+              f"sentences_flagged_by_verify={flagged}/{sentences} "
+              f"grounded={sum(r['grounded'] for r in rows)}/{len(rows)} "
+              f"median_s={sorted(seconds)[len(seconds) // 2] if seconds else 0}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--score", nargs="+", type=Path, help="score the --json outputs of earlier runs")
     ap.add_argument("--pages", nargs="*", type=Path, help="pages to summarize (default: samples + finance-dev)")
     ap.add_argument("--length", default="short")
     ap.add_argument("--show", action="store_true", help="print each summary")
@@ -78,6 +145,8 @@ def main() -> int:
     ap.add_argument("--no-draft", action="store_true",
                     help="plain greedy steps, no prompt-lookup drafting (models/llama_batch.py): its effect")
     args = ap.parse_args()
+    if args.score:
+        return score(args.score)
     if not args.cache:
         os.environ["NEWSUM_NO_LLM_CACHE"] = "1"
     if args.no_kv_files:

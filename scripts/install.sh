@@ -24,6 +24,22 @@ if [ "$(uname -m)" = "x86_64" ] && [ -r "$cpuinfo" ]; then
     esac
   done
 fi
+# The hunspell dictionaries the meaning checks read (summarizer/summary/dictionary.py) are system packages,
+# not shipped with newsum (their licences are not Apache-2.0). Installed here when apt can, else said.
+dictionaries="hunspell-da hunspell-en-us hunspell-en-gb"
+if [ -z "${NEWSUM_NO_SYSTEM_PACKAGES:-}" ] && ! [ -f /usr/share/hunspell/da_DK.dic ] \
+   && ! [ -f "${NEWSUM_HUNSPELL_DIR:-/nonexistent}/da_DK.dic" ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  if command -v apt-get >/dev/null 2>&1 && { [ -z "$sudo" ] || sudo -n true 2>/dev/null; }; then
+    echo "scripts/install.sh: apt-get install ${dictionaries}" >&2
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq ${dictionaries} >/dev/null
+  else
+    echo "scripts/install.sh: no hunspell dictionaries found and no apt-get to install them: install" \
+         "${dictionaries} (or put da_DK and en_US .dic/.aff files in \$NEWSUM_HUNSPELL_DIR); until then" \
+         "newsum skips its non-word check and says so" >&2
+  fi
+fi
 [ $# -gt 0 ] || set -- '.[model]'
 echo "scripts/install.sh: CMAKE_ARGS=${cmake_args} ${CMAKE_ARGS:-}" >&2
 CMAKE_ARGS="${cmake_args} ${CMAKE_ARGS:-}" exec ${NEWSUM_PIP:-python3 -m pip} install "$@"

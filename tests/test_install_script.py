@@ -15,7 +15,8 @@ pytestmark = pytest.mark.skipif(platform.machine() != "x86_64", reason="the flag
 def cmake_args(tmp_path, flags: str) -> set[str]:
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n")
-    env = {**os.environ, "NEWSUM_CPUINFO": str(cpuinfo), "NEWSUM_PIP": "echo", "CMAKE_ARGS": ""}
+    env = {**os.environ, "NEWSUM_CPUINFO": str(cpuinfo), "NEWSUM_PIP": "echo", "CMAKE_ARGS": "",
+           "NEWSUM_NO_SYSTEM_PACKAGES": "1"}
     proc = subprocess.run(["bash", str(REPO / "scripts/install.sh"), ".[model]"], env=env, capture_output=True,
                           text=True, timeout=30)
     assert proc.returncode == 0, proc.stderr

@@ -11,4 +11,4 @@ from summarizer.summary.translate import Translation, translate_texts
 from summarizer.summary.verify import verify
 from summarizer.summary.write import summarize
 
-__all__ = ["summarize", "translate_texts", "Translation", "verify"]
+__all__ = ["Translation", "summarize", "translate_texts", "verify"]

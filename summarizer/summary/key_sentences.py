@@ -19,6 +19,10 @@ from summarizer.text import split_sentences as text_sentences
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 HAS_NUMBER = re.compile(r"\d")
+# The headline says what the news is: the sentence with its figures is kept (the bonus outweighs the lead
+# bonus of the second sentence), and shared words count like a second lead.
+HEADLINE_FIGURE_BONUS = 1.0
+HEADLINE_WORDS_BONUS = 0.5
 CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÆØÅ][\w&]+")
 
 
@@ -76,13 +80,19 @@ def _textrank(bags: list[set[str]], damping: float = 0.85, iterations: int = 40)
     return rank
 
 
-def score_sentences(sentences: list[Sentence], language: str) -> list[Sentence]:
+def score_sentences(sentences: list[Sentence], language: str, title: str | None = None) -> list[Sentence]:
+    """Scores in place. title: the headline, which says what the news is; a sentence that gives the
+    headline's figures, or shares its words, is what the summary must say."""
     if not sentences:
         return sentences
+    from summarizer.facts.quantities import find_quantities, same_quantity
+
+    title_figures = [q for q in find_quantities(title or "") if q.kind not in ("year", "date", "ordinal")]
+    title_words = content_words(title or "", language)
     bags = [content_words(s.text, language) for s in sentences]
     ranks = _textrank(bags) if len(sentences) > 1 else [1.0]
     top = max(ranks) or 1.0
-    for s, r in zip(sentences, ranks):
+    for s, r, bag in zip(sentences, ranks, bags):
         words = len(s.text.split())
         score = r / top  # 0..1
         score += 1.0 / (1 + s.position)  # lead bonus: the first sentences carry the news
@@ -94,6 +104,10 @@ def score_sentences(sentences: list[Sentence], language: str) -> list[Sentence]:
             score *= 0.7
         if s.text.rstrip().endswith("?"):
             score *= 0.6
+        if title_figures and any(same_quantity(q, t) for q in find_quantities(s.text) for t in title_figures):
+            score += HEADLINE_FIGURE_BONUS
+        if title_words:
+            score += HEADLINE_WORDS_BONUS * len(title_words & bag) / len(title_words)
         s.score = score
     return sentences
 
@@ -104,13 +118,14 @@ def select_sentences(
     *,
     max_sentences: int = 7,
     max_chars: int = 1600,
+    title: str | None = None,
 ) -> list[Sentence]:
     """The best-scoring sentences that fit max_chars (the model's context budget), in article order.
 
     The budget is in characters because it is checked before tokenizing; ~4 characters per token for
     English and Danish with the Qwen tokenizer.
     """
-    scored = score_sentences(article_sentences(paragraphs, language), language)
+    scored = score_sentences(article_sentences(paragraphs, language), language, title)
     chosen: list[Sentence] = []
     used = 0
     for s in sorted(scored, key=lambda s: -s.score):
