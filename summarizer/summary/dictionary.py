@@ -6,10 +6,11 @@ scripts/install.sh installs), found in the usual folders or in $NEWSUM_HUNSPELL_
 non-word check is skipped and says so (`available()` is False), never guessed.
 
 Hunspell's Danish dictionary knows most compounds, but not all that finance writes ("indlånsrente",
-"omkostningssynergier"). A word is also accepted as a compound when it is a dictionary root, optionally
-with the linking s or e, followed by a dictionary word: "indlån"+"s"+"rente". The head must be a root,
-not an inflected form, because Danish does not build compounds on plurals: "kasser"+"indeksen" is not a
-word, and neither is the model's "kasserindeksen".
+"omkostningssynergier"). A word is also accepted as a dictionary root with a noun ending ("synergierne"),
+or as a compound: a dictionary root with the linking s followed by a dictionary word ("indlån"+"s"+"rente"),
+or a root of five letters or more followed by one. The head must be a root, not an inflected form,
+because Danish does not build compounds on plurals: "kasser"+"indeksen" is not a word, and neither is
+the model's "kasserindeksen"; "full"+"året" is too short a head to be taken on trust.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ FOLDERS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dict
            "/opt/homebrew/share/hunspell", "/Library/Spelling")
 MIN_HEAD = 3
 MIN_TAIL = 4
+MIN_BARE_HEAD = 5  # a head without the linking s: longer, so "full" + "året" is no word
+NOUN_ENDINGS = ("erne", "ene", "ens", "ets", "en", "et", "er", "e")
 
 
 def _folders() -> list[Path]:
@@ -78,12 +81,14 @@ def _compound(word: str, language: str) -> bool:
         return False
     w = word.lower()
     roots = _roots(language)
+    if any(w.endswith(e) and w[: -len(e)] in roots and len(w) - len(e) >= MIN_HEAD for e in NOUN_ENDINGS):
+        return True  # "synergierne": a root the dictionary lists without its inflection flags
     for cut in range(MIN_HEAD, len(w) - MIN_TAIL + 1):
         head, tail = w[:cut], w[cut:]
-        if head.endswith(("s", "e")) and head[:-1] in roots and len(head) > MIN_HEAD and _lookup(tail, language):
-            return True
-        if head in roots and _lookup(tail, language):
-            return True
+        if head.endswith("s") and head[:-1] in roots and len(head) > MIN_HEAD and _lookup(tail, language):
+            return True  # "indlån" + s + "rente"
+        if len(head) >= MIN_BARE_HEAD and head in roots and _lookup(tail, language):
+            return True  # "omkostning" + "synergier"
     return False
 
 

@@ -24,6 +24,8 @@ contradicts, not what it does not mention (grounding does that for figures and n
 
 from __future__ import annotations
 
+import re
+
 from summarizer.facts.claims import move_direction
 from summarizer.facts.quantities import Quantity, find_quantities
 from summarizer.facts.tickers import find_tickers
@@ -49,19 +51,35 @@ from summarizer.text import MONTH_NAMES, WEEKDAYS, split_sentences
 WINDOW_BEFORE = 3  # sentences before a figure that may name whom it belongs to ("The company ...")
 
 
+LANGUAGE_NAMES = {"da": "Danish", "en": "English"}
+ALTERNATIVES = re.compile(r"[^\W\d_]+ / [^\W\d_]+")  # "forsendelse / skibsfart": a hint copied, not a choice
+
+
 def non_words(sentence: str, language: str, index: ArticleIndex) -> list[Problem]:
+    """Words of no dictionary of the block's language. In a block of the article's own language a word of
+    the article is fine (its names, its rare compounds); in a translation a lower-case word must be a word
+    of the block's language even when the article has it: "retail euphoria" in a Danish block is English
+    left untranslated."""
     out = []
     abbreviations = set(meaning_words()["abbreviations"]) | CURRENCY_CODES
+    translated = index.language is not None and language != index.language
     for w in WORD.findall(sentence):
         low = w.lower().replace("’", "'")
-        if low in index.all_words or low in abbreviations or len(low) <= 2 or (w.isupper() and len(w) <= 6):
+        if low in abbreviations or len(low) <= 2 or (w.isupper() and len(w) <= 6):
             continue
         if low in WEEKDAYS or low in MONTH_NAMES:
             continue
-        if "'" in low and low.split("'")[0] in index.all_words:
+        in_article = low in index.all_words or ("'" in low and low.split("'")[0] in index.all_words)
+        if in_article and (not translated or w[:1].isupper()):
             continue  # "CFTC's", "Nvidia's" when the name is in the article
-        if not dictionary.is_word(w, language):
-            out.append(Problem(f"not a {'Danish' if language == 'da' else 'English'} word", w, sentence))
+        if dictionary.is_word(w, language):
+            continue
+        if in_article and dictionary.is_word(w, index.language):
+            out.append(Problem(f"a {LANGUAGE_NAMES[index.language]} word left untranslated", w, sentence))
+        elif not in_article:
+            out.append(Problem(f"not a {LANGUAGE_NAMES[language]} word", w, sentence))
+    for m in ALTERNATIVES.finditer(sentence):
+        out.append(Problem("alternatives left in the text", m.group(0), sentence))
     return out
 
 
