@@ -94,20 +94,26 @@ class Claim:
 class KeyFact:
     """One key figure, read off one claim sentence and written in both languages from a template."""
 
-    subject: str  # as the article names it ("Novo Nordisk", "C25")
-    symbol: str | None  # its ticker
-    metric: str  # "share_price", "index", "revenue", "operating_profit", "net_profit", "orders"
-    direction: str  # "up" or "down"
-    value: float  # the change, as written (2.4 for "2,4 pct.")
-    unit: str  # the change's unit: "%", "pp" or "bp"
+    subject: str  # as the article names it ("Novo Nordisk", "C25", "Danmarks Nationalbank")
+    symbol: str | None  # its ticker (None for a central bank)
+    # "share_price", "index", "revenue", "operating_profit", "net_profit", "orders", "eps_estimates", "ebitda",
+    # "net_interest_income", "dividend", "policy_rate", "deposit_rate", ...; "guidance:<metric>" for a forecast
+    metric: str
+    direction: str  # "up", "down", "unchanged" (a rate kept) or "narrowed" (a guidance range)
+    value: float  # the change as written (2.4 for "2,4 pct."), else the figure itself (839 for "839 mio. dollar")
+    unit: str | None  # its unit: "%", "pp", "bp", "DKK", "USD", ...
     level: float | None  # where it ended, after scale (694.2, 58.7e9), when the sentence says
-    level_unit: str | None  # "DKK", "USD", ... or None for index points
-    period: str | None  # "Q3", "H1" when the sentence names one
+    level_unit: str | None  # "DKK", "USD", "%", ... or None for index points
+    # "Q3", "H1", "YTD", "since:03" (since March), "since:end:03" (since the end of March) or a year "2023"
+    period: str | None
     source: str | None  # who the claim is attributed to
     en: str
     da: str
     start: int  # the source sentence in Article.text
     end: int
+    value_high: float | None = None  # the top of a range ("18-20 mia. kr.": value 18, value_high 20)
+    previous: float | None = None  # what it was before, after scale ("mod 4,8 mia. dollar" -> 4.8e9)
+    previous_high: float | None = None
 
 
 @dataclass

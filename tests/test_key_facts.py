@@ -8,7 +8,9 @@ from string import Template
 import pytest
 from conftest import SAMPLES
 
-from summarizer.facts.key_facts import _figure, _genitive, templates
+from summarizer.facts.fact_text import figure as _figure
+from summarizer.facts.fact_text import genitive as _genitive
+from summarizer.facts.fact_text import templates
 from summarizer.facts.quantities import find_quantities
 from summarizer.pipeline import analyse, load_article
 from summarizer.summary.check import check
@@ -32,6 +34,7 @@ LABELLED = {
         ("DSV shares rose 2.5%.", "DSV-aktien steg 2,5 pct."),
     ],
     "northgate-en.html": [
+        ("The ECB held its deposit rate at 3.0%.", "ECB holdt indlånsrenten uændret på 3,0 pct."),
         ("The Stoxx 600 fell 0.8% to 512.40.", "Stoxx 600 faldt 0,8 pct. til 512,40."),
         ("The DAX fell 0.6%.", "DAX faldt 0,6 pct."),
         ("The CAC 40 fell 0.5%.", "CAC 40 faldt 0,5 pct."),
@@ -45,7 +48,7 @@ LABELLED = {
 def test_samples_give_their_hand_labelled_key_facts(name):
     article = load_article(str(SAMPLES / name))
     report = analyse(article, summarize=False)
-    assert [(k.en, k.da) for k in report.key_facts] == LABELLED[name]
+    assert [(k.en, k.da) for k in report.key_facts] == LABELLED[name][:5]  # at most five: the headline's first
     for k in report.key_facts:
         assert check(k.en, article.text) == [] and check(k.da, article.text) == []  # grounded by construction
         source = article.text[k.start:k.end]
@@ -55,11 +58,15 @@ def test_samples_give_their_hand_labelled_key_facts(name):
 def test_every_template_renders_whole_sentences_in_both_languages():
     for (metric, shape), by_lang in templates().items():
         for lang, template in by_lang.items():
-            out = Template(template).substitute(subject="Novo Nordisk", subject_gen=_genitive("Novo Nordisk", lang),
-                                              verb="steg" if lang == "da" else "rose", change="2,4 pct.",
-                                              level="694,20 kr.", period="").replace("..", ".")
+            da = lang == "da"
+            out = Template(template).substitute(
+                subject="Novo Nordisk", subject_gen=_genitive("Novo Nordisk", lang), subject_the="Novo Nordisk",
+                verb="steg" if da else "rose", moved="steget" if da else "risen", adjusted="hævet" if da else "raised",
+                year="", change="2,4 pct.", level="694,20 kr.", period="", rate="renten" if da else "policy rate",
+                name="omsætning" if da else "revenue", name_def="omsætningen", previous="600,10 kr.",
+                year_before="").replace("..", ".")
             assert "$" not in out and out.endswith(".") and "  " not in out, (metric, shape, lang, out)
-            assert bool(re.search(r"\b(?:til|to)\b", out)) == ("level" in shape), (metric, shape, out)
+            assert ("694,20 kr." in out) == any(k in shape for k in ("level", "previous", "hold")), (metric, shape, out)
 
 
 @pytest.mark.parametrize("written,lang,en,da", [
@@ -93,7 +100,11 @@ def test_a_metric_sentence_about_the_articles_company_names_it():
 @pytest.mark.parametrize("sentence", [
     "Jyske Bank lukkede godt 2 pct. højere.",  # approximate
     "Carlsberg's revenue rose 8.4% organically to DKK 39.8bn.",  # qualified: organic growth is not revenue growth
-    "The Russell 2000 has dropped 6.8% since the end of March.",  # a period the fact would drop
+    "The Russell 2000 has dropped 6.8% from a year ago.",  # a comparison the fact would drop
+    "Consensus estimates for the S&P 500 have been raised by 1.5%.",  # something of the index, not the index
+    "Carlsberg narrowed its guidance for organic operating profit growth to 4%-7% from 2%-7%.",  # not profit
+    "Novo Nordisk's revenue was DKK 58.7bn against analysts' DKK 58.3bn.",  # an estimate, not a year earlier
+    "The Fed official sees the federal funds rate ending 2024 at 4.6%.",  # a projection, not a decision
     "Sales at Amazon Web Services rose 12% to $22.1 billion.",  # the name goes on: another entity
     "The 10-year Treasury yield fell 5 basis points.",  # not a name both languages write alike
     "Novo Nordisk, which makes Wegovy, rose 3%.",  # the clause breaks between name and figure
@@ -114,3 +125,50 @@ def test_at_most_five_the_headlines_first():
     facts = analyse(Article(paragraphs=text.split("\n\n"), title="Novo Nordisk stiger"), summarize=False).key_facts
     assert len(facts) == 5 and facts[0].subject == "Novo Nordisk"
     assert all(re.fullmatch(r"\S.*\.", k.da) for k in facts)
+
+
+@pytest.mark.parametrize("text,title,expected", [
+    ("The Russell 2000 has dropped 6.8% since the end of March.", "",
+     ("The Russell 2000 has fallen 6.8% since the end of March.", "Russell 2000 er faldet 6,8 pct. siden udgangen af marts.")),
+    ("Carlsberg shares have gained 12% so far this year.", "",
+     ("Carlsberg shares have risen 12% this year.", "Carlsberg-aktien er steget 12 pct. i år.")),
+    ("Shares of Carlsberg rose as much as 6% in Copenhagen on Wednesday.", "",
+     ("Carlsberg shares rose as much as 6%.", "Carlsberg-aktien steg med op til 6 pct.")),
+    ("Consensus 2024 EPS estimates for the Russell 2000 have been cut by 7% since January.", "",
+     ("2024 EPS estimates for the Russell 2000 have been cut by 7% since January.",
+      "Forventningerne til indtjeningen pr. aktie i 2024 for Russell 2000 er nedjusteret med 7 pct. siden januar.")),
+    ("Norges Bank hævede torsdag renten med 0,25 procentpoint til 4,5 pct.", "",
+     ("Norges Bank raised its policy rate by 0.25 percentage points to 4.5%.",
+      "Norges Bank hævede renten med 0,25 procentpoint til 4,5 pct.")),
+    ("The Bank of England kept its benchmark rate in a range of 5% to 5.25% for a third meeting.", "",
+     ("The Bank of England held its policy rate in a range of 5-5.25%.",
+      "Bank of England holdt renten uændret i intervallet 5-5,25 pct.")),
+    ("Coloplast venter nu et resultat efter skat for 2024 på 4,1-4,4 mia. kr. mod tidligere 4,3-4,6 mia. kr.", "",
+     ("Coloplast cut its guidance for net profit for 2024 to DKK 4.1-4.4bn from DKK 4.3-4.6bn.",
+      "Coloplast sænkede forventningen til resultatet efter skat for 2024 til 4,1-4,4 mia. kr. fra 4,3-4,6 mia. kr.")),
+    ("Pandora fik i andet kvartal et driftsresultat på 2,9 mia. kr. mod 2,4 mia. kr. året før.", "",
+     ("Pandora's operating profit rose to DKK 2.9bn in the second quarter from DKK 2.4bn a year earlier.",
+      "Pandoras driftsresultat steg til 2,9 mia. kr. i andet kvartal fra 2,4 mia. kr. året før.")),
+])
+def test_moves_since_a_date_bounds_rate_decisions_and_figures_against_before(text, title, expected):
+    assert key_facts(text, title)[:1] == [expected]
+
+
+def test_the_direction_of_a_figure_against_before_is_computed_from_the_figures():
+    up = key_facts("Ørsted fik et driftsresultat på 5,2 mia. kr. mod 4,1 mia. kr. året før.")
+    down = key_facts("Ørsted fik et driftsresultat på 4,1 mia. kr. mod 5,2 mia. kr. året før.")
+    assert "steg til" in up[0][1] and "rose to" in up[0][0]
+    assert "faldt til" in down[0][1] and "fell to" in down[0][0]
+    assert key_facts("Ørsted fik et driftsresultat på 4,1 mia. kr. mod 4,1 mia. kr. året før.") == []
+
+
+def test_a_sentence_about_the_stock_belongs_to_the_company_of_the_headline():
+    text = ("Danske Bank hæver forventningerne til året.\n\n"
+            "Aktien steg ved åbningen 5,1 pct. til 162,90 kr., mens C25-indekset steg 0,7 pct.")
+    assert key_facts(text, "Danske Bank opjusterer")[0] == (
+        "Danske Bank shares rose 5.1% to DKK 162.90.", "Danske Bank-aktien steg 5,1 pct. til 162,90 kr.")
+
+
+def test_ranges_written_with_the_currency_before_and_the_scale_after_are_read_whole():
+    qs = find_quantities("guidance of DKK 18-20bn, EBITDA of $1-6bn")
+    assert [(q.unit, q.amount) for q in qs] == [("DKK", 18e9), ("DKK", 20e9), ("USD", 1e9), ("USD", 6e9)]

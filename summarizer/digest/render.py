@@ -137,6 +137,9 @@ def render_markdown(doc: dict) -> str:
             summary = a.get("summary")
             if summary:
                 lines += [f"**English:** {md(summary['en'])}", "", f"**Dansk:** {md(summary['da'])}", ""]
+            if a.get("key_facts"):  # right in both languages by construction (facts/key_facts.py)
+                lines += ["**Key figures / Nøgletal:**", ""]
+                lines += [f"- {md(k['en'])}  \n  *{md(k['da'])}*" for k in a["key_facts"]] + [""]
             if a["ticker_summary"]:
                 lines += ["**Tickers:** " + ", ".join(f"`{md(t['symbol'])}` {md(t['name'])}"
                                                     for t in a["ticker_summary"]), ""]
@@ -213,6 +216,10 @@ def _html_article(a: dict) -> str:
             f'<section lang="en"><span class="lang">English</span><p>{_e(summary["en"])}</p></section>'
             f'<section lang="da"><span class="lang">Dansk</span><p>{_e(summary["da"])}</p></section></div>'
         )
+    if a.get("key_facts"):
+        items = "".join(f'<li><span lang="en">{_e(k["en"])}</span><br><i lang="da">{_e(k["da"])}</i></li>'
+                        for k in a["key_facts"])
+        parts.append(f'<section class="key-facts"><h4>Key figures / Nøgletal</h4><ul>{items}</ul></section>')
     if a["ticker_summary"]:
         chips = "".join(f"<li><b>{_e(t['symbol'])}</b> {_e(t['name'])}</li>" for t in a["ticker_summary"])
         parts.append(f'<ul class="tickers article-tickers">{chips}</ul>')

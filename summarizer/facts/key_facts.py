@@ -15,15 +15,14 @@ when newsum's own check finds every figure of it in the article.
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from functools import lru_cache
-from string import Template
 
 from summarizer.facts.claims import move_direction
-from summarizer.facts.quantities import Quantity, find_quantities, format_number
+from summarizer.facts.fact_text import both, figure, fill, genitive, period_at, period_phrase, sentence_period, words
+from summarizer.facts.figure_facts import figure_facts
+from summarizer.facts.quantities import Quantity, find_quantities
 from summarizer.language import guess_language
-from summarizer.resources import data_json, data_text
 from summarizer.summary.check import check  # the same check every summary passes
 from summarizer.text import alternation
 from summarizer.values import Claim, KeyFact, TickerHit
@@ -36,31 +35,24 @@ _APPROXIMATE = re.compile(r"\b(?:godt|knap|knapt|ca\.|cirka|omkring|næsten|over
                           r"about|around|roughly|nearly|almost|some|more than|less than|over|under|up to)\s*$", re.I)
 
 
-def _words() -> dict:
-    return data_json("key_facts.json")
-
-
-@lru_cache(maxsize=1)
-def templates() -> dict[tuple[str, str], dict[str, str]]:
-    """(metric, shape) -> {"da": template, "en": template}."""
-    rows = csv.DictReader((line for line in data_text("key_fact_templates.tsv").splitlines()
-                           if line.strip() and not line.startswith("#")), delimiter="\t")
-    return {(r["metric"], r["shape"]): {"da": r["da"], "en": r["en"]} for r in rows}
-
-
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern]:
-    w = _words()
+    w = words()
     verbs = alternation(w["move_verbs"]["da"] + w["move_verbs"]["en"])
-    nouns = {m: alternation(words["da"] + words["en"]) for m, words in w["metrics"].items()}
-    periods = alternation(list(w["periods"]["da"]) + list(w["periods"]["en"]))
-    all_nouns = alternation([w_ for words in w["metrics"].values() for w_ in words["da"] + words["en"]])
+    nouns = {m: alternation(forms["da"] + forms["en"]) for m, forms in w["metrics"].items()}
+    all_nouns = alternation([w_ for forms in w["metrics"].values() for w_ in forms["da"] + forms["en"]])
     return {
+        "bound": re.compile(rf"\b(?:{alternation(w['bound_words'])})\s*$", re.I),
         "verb": re.compile(rf"\b(?:{verbs})\b", re.I),
+        # "have been cut by 7%": how a forecast moves, not a price
+        "adjust": re.compile(rf"\b(?:{alternation(w['adjust_verbs']['da'] + w['adjust_verbs']['en'])})\b", re.I),
         "lead": re.compile(rf"(?:(?:den|det|the|its|selskabets|koncernens)\s+)?(?P<noun>{all_nouns})\b", re.I),
-        "period": re.compile(rf"\b(?:{periods})\b|\b(?P<q>Q[1-4]|H[12])\b", re.I),
-        **{f"noun:{m}": re.compile(rf"^(?:-|s\s+|'s\s+|’s\s+|\s+)?(?:{p})\b", re.I) for m, p in nouns.items()},
-        **{f"before:{m}": re.compile(rf"\b(?:{p})\s+(?:i|hos|for|in|at|of)\s+$", re.I) for m, p in nouns.items()},
+        # "Novo Nordisk-aktien", "Carlsberg's revenue", "Russell 2000 2017 EPS expectations"
+        **{f"noun:{m}": re.compile(rf"^(?:-|s\s+|'s\s+|’s\s+|\s+)?(?:(?P<year>\d{{4}})\s+)?(?:{p})\b", re.I)
+           for m, p in nouns.items()},
+        # "Aktien i Novo Nordisk", "Consensus 2024 EPS estimates for the Russell 2000"
+        **{f"before:{m}": re.compile(rf"(?:\b(?P<year>\d{{4}})\s+)?\b(?:{p})\s+(?:i|hos|for|in|at|of)\s+(?:the\s+)?$",
+                                     re.I) for m, p in nouns.items()},
     }
 
 
@@ -71,17 +63,22 @@ def find_key_facts(text: str, title: str | None, claims: list[Claim], tickers: l
     for h in tickers:
         first_mention.setdefault(h.symbol, h)
     tickers = sorted(tickers, key=lambda h: h.start)
+    main = _main_company(tickers, title)
     starts = [h.start for h in tickers]
     candidates: list[KeyFact] = []
     for claim in claims:
         hits = [h for h in tickers[bisect.bisect_left(starts, claim.start):bisect.bisect_left(starts, claim.end)]
                 if h.end <= claim.end]
         found = [_fact(text, claim, hit, hits, lang) for hit in hits]
-        if not any(found) and claim.subject in first_mention:
+        owner = first_mention.get(claim.subject)
+        owner = owner if owner is not None and not owner.symbol.startswith("^") else main
+        if owner is not None and not any(f is not None and f.start == claim.start and f.symbol == owner.symbol
+                                         for f in found):
             # "Omsætningen steg 29 pct." / "The shares rose 2.4%": the sentence opens on the metric, and
-            # the claim's subject (the company the article is about) is who it belongs to
-            found = [_fact_from_lead(text, claim, first_mention[claim.subject], hits, lang)]
+            # the claim's subject (else the company the article is about) is who it belongs to
+            found.append(_fact_from_lead(text, claim, owner, hits, lang))
         candidates += [f for f in found if f is not None]
+    candidates += figure_facts(text, claims, tickers, first_mention, main)
     # the same move said twice (the lead and the body): the telling with a level wins, else the first
     best: dict[tuple, KeyFact] = {}
     for f in candidates:
@@ -102,8 +99,20 @@ def find_key_facts(text: str, title: str | None, claims: list[Claim], tickers: l
     return kept
 
 
+def _main_company(tickers: list[TickerHit], title: str | None) -> TickerHit | None:
+    """The company the article is about: the first one the headline names, else the first one the text names."""
+    companies = [h for h in tickers if not h.symbol.startswith("^")]
+    headline = (title or "").lower()
+    return next((h for h in companies if h.text.lower() in headline or h.name.lower() in headline),
+                companies[0] if companies else None)
+
+
 def _in_headline(fact: KeyFact, headline: str) -> bool:
-    return bool(headline) and fact.subject.lower() in headline
+    """Does the headline name the fact's subject (any of a central bank's names)?"""
+    if not headline:
+        return False
+    names = next((b["names"] for b in words()["central_banks"] if fact.subject in b["names"]), [fact.subject])
+    return any(n.lower() in headline for n in names)
 
 
 def _is_proper_name(mention: str) -> bool:
@@ -117,7 +126,7 @@ def _fact_from_lead(text: str, claim: Claim, subject: TickerHit, hits: list[Tick
     m = _patterns()["lead"].match(sentence)
     if m is None or subject.symbol.startswith("^"):
         return None
-    metric = next(m_ for m_ in _words()["metrics"] if _patterns()[f"noun:{m_}"].match(" " + m.group("noun")))
+    metric = next(m_ for m_ in words()["metrics"] if _patterns()[f"noun:{m_}"].match(" " + m.group("noun")))
     return _fact(text, claim, subject, hits, lang, offset=m.end(), metric=metric)
 
 
@@ -139,30 +148,42 @@ def _fact(text: str, claim: Claim, hit: TickerHit, hits: list[TickerHit], lang: 
     # (in a sentence that opens on the metric, any name in between is a reason to stop: "Sales at Amazon Web
     # Services rose" is not the subject's own revenue)
     if _CLAUSE_BREAK.search(between) or any(offset <= h.start - claim.start < change.start
-                                            for h in hits if h is not hit or not named_here):
+                                            for h in hits if h.symbol != hit.symbol or not named_here):
         return None
     if named_here and re.match(r"\s+[A-ZÆØÅ]", between):
         return None  # "Amazon Web Services rose": the name goes on, it is another entity
-    if not _patterns()["verb"].search(between) or _APPROXIMATE.search(between):
+    moved, adjusted = _patterns()["verb"].search(between), _patterns()["adjust"].search(between)
+    if not (moved or adjusted) or _APPROXIMATE.search(between):
         return None
-    if not _FOLLOWER.match(sentence, change.end) and not _period_at(sentence, change.end):
-        return None  # "rose 8.4% organically", "dropped 6.8% since March": the figure means more than it says
+    if not _FOLLOWER.match(sentence, change.end) and not period_at(sentence, change.end):
+        return None  # "rose 8.4% organically", "dropped 6.8% from a year ago": the figure means more than it says
     direction = move_direction(sentence, change, change.start, offset)
     if direction not in ("up", "down") or change.value <= 0:
         return None
-    metric = metric or _metric(sentence[:hit.start - claim.start], between, hit)
-    if metric is None:
-        return None
+    before = sentence[:hit.start - claim.start]
+    metric = metric or _metric(before, between, hit)
+    if metric is None or (metric != "eps_estimates" and moved is None):
+        return None  # a forecast is "cut", a price "fell": the verb must fit the metric
     level = _level(sentence, quantities[change_index + 1:], change, metric)
-    period = _period(sentence)
-    return _render(hit, metric, direction, change, level, period, claim)
+    year = _metric_year(before, between, metric) if metric in words()["metrics_with_year"] else None
+    return _render(hit, metric, direction, change, level, sentence_period(sentence, change.end), claim,
+                   bound=bool(_patterns()["bound"].search(between)), year=year)
+
+
+def _metric_year(before: str, between: str, metric: str) -> str | None:
+    """The year a metric is for, written next to it: "2017 EPS expectations" -> "2017"."""
+    p = _patterns()
+    m = p[f"noun:{metric}"].match(between) or p[f"before:{metric}"].search(before)
+    return m.group("year") if m else None
 
 
 def _metric(before: str, between: str, hit: TickerHit) -> str | None:
     p = _patterns()
-    named = [m for m in _words()["metrics"] if p[f"noun:{m}"].match(between) or p[f"before:{m}"].search(before)]
-    if hit.symbol.startswith("^"):
-        return "index" if not named else None
+    named = [m for m in words()["metrics"] if p[f"noun:{m}"].match(between) or p[f"before:{m}"].search(before)]
+    if not named and re.search(r"\b(?:for|of|in|on|i|på|af)\s+(?:the\s+)?$", before):
+        return None  # "estimates for the S&P 500 rose": something of the index, not the index
+    if hit.symbol.startswith("^"):  # an index moves, or what analysts expect of its companies does
+        return "index" if not named else named[0] if named in (["eps_estimates"],) else None
     if len(named) == 1:
         return named[0]
     if not named and re.match(r"^\s+\w+", between) and len(between.split()) <= 3:
@@ -176,7 +197,8 @@ def _level(sentence: str, after: list[Quantity], change: Quantity, metric: str) 
         return None
     q = after[0]
     joint = sentence[change.end:q.start]
-    if not re.fullmatch(r"\s*(?:lower|higher|op|ned|højere|lavere)?\s*(?:til|to|at)\s+", joint, re.I):
+    if not re.fullmatch(r"\s*(?:lower|higher|op|ned|højere|lavere)?\s*(?:til|to|at|to close at|to end at)\s+", joint,
+                        re.I):
         return None
     wanted = {"share_price": ("money",), "index": ("number", "points")}.get(metric, ("money",))
     return q if q.kind in wanted or (q.unit == "points" and metric == "index") else None
@@ -185,70 +207,32 @@ def _level(sentence: str, after: list[Quantity], change: Quantity, metric: str) 
 # What may follow the change for the fact to say all the sentence says: the end of the clause, the level,
 # a direction word, or the start of another clause. Anything else ("organically", "since March", "from a
 # year earlier", "i lokale valutaer") qualifies the figure, and the fact is left out.
-_FOLLOWER = re.compile(r"\s*(?:$|[.,;:)]|(?:til|to|at|higher|lower|op|ned|højere|lavere|og|and|mens|while|as|"
-                       r"efter|after|but|men)\b)", re.I)
-
-
-def _period_at(sentence: str, position: int) -> bool:
-    """Is the change followed by the period the fact names ("29 pct. i tredje kvartal")?"""
-    m = _patterns()["period"].search(sentence, position)
-    return bool(m) and re.fullmatch(r"\s*(?:i|in|for)\s+(?:the\s+)?", sentence[position:m.start()], re.I) is not None
-
-
-def _period(sentence: str) -> str | None:
-    m = _patterns()["period"].search(sentence)
-    if not m:
-        return None
-    if m.group("q"):
-        return m.group("q").upper()
-    w = _words()["periods"]
-    return w["da"].get(m.group(0).lower()) or w["en"].get(m.group(0).lower())
+_FOLLOWER = re.compile(r"\s*(?:$|[.,;:)]|(?i:til|to|at|higher|lower|op|ned|højere|lavere|og|and|mens|while|as|"
+                       r"efter|after|but|men)\b|(?i:in|i|på)\s+[A-ZÆØÅ][\w-]+)")  # "... 6% in Copenhagen"
 
 
 def _render(hit: TickerHit, metric: str, direction: str, change: Quantity, level: Quantity | None,
-            period: str | None, claim: Claim) -> KeyFact | None:
-    shape = "change+level" if level is not None else "change"
-    template = templates().get((metric, shape))
-    if template is None:
+            period: str | None, claim: Claim, *, bound: bool = False, year: str | None = None) -> KeyFact | None:
+    # a move since a date or this year is a state now: "er faldet" / "has fallen", not "faldt" / "fell"
+    perfect = bool(period) and (period == "YTD" or period.startswith("since:"))
+    shape = ("change+level" if level is not None else "change") + ("+since" if perfect else "")
+    level_text = {lang: figure(level, lang) if level is not None else "" for lang in ("da", "en")}
+    change_text = {lang: figure(change, lang) for lang in ("da", "en")}
+    if not all(change_text.values()) or (level is not None and not all(level_text.values())):
+        return None  # a figure this code cannot write correctly: no half sentence
+    if bound:  # "rose as much as 6%": the figure is how far it went, and says so
+        change_text = {lang: f"{words()['bound'][lang]} {change_text[lang]}" for lang in ("da", "en")}
+    d = words()["directions"][direction]
+    out = fill(metric, shape, subject=both(hit.text),
+               subject_gen={lang: genitive(hit.text, lang) for lang in ("da", "en")},
+               subject_the={"da": hit.text, "en": ("the " if hit.symbol.startswith("^") else "") + hit.text},
+               verb={"da": d["da"], "en": d["en"]}, moved={"da": d["da_perfect"], "en": d["en_perfect"]},
+               adjusted={"da": d["da_adjusted"], "en": d["en_adjusted"]},
+               year={"da": f" i {year}", "en": f"{year} "} if year else both(""),
+               change=change_text, level=level_text, period=period_phrase(period))
+    if out is None:
         return None
-    out = {}
-    for lang in ("da", "en"):
-        level_text = _figure(level, lang) if level is not None else ""
-        if level is not None and not level_text:
-            return None  # a level this code cannot write correctly: no half sentence
-        phrase = _words()["period_phrases"].get(period or "", {}).get(lang, "")
-        out[lang] = Template(template[lang]).substitute(
-            subject=hit.text, subject_gen=_genitive(hit.text, lang), verb=_words()["directions"][direction][lang],
-            change=_figure(change, lang), level=level_text, period=f" {phrase}" if phrase else "")
-        out[lang] = out[lang][0].upper() + out[lang][1:].replace("..", ".")  # "pct." ends the sentence
     return KeyFact(subject=hit.text, symbol=hit.symbol, metric=metric, direction=direction, value=change.value,
                    unit=change.unit, level=level.amount if level is not None else None,
-                   level_unit=level.unit if level is not None else None, period=period,
+                   level_unit=level.unit if level is not None else None, period=period or year,
                    source=claim.attributed_to, en=out["en"], da=out["da"], start=claim.start, end=claim.end)
-
-
-def _figure(q: Quantity, lang: str) -> str:
-    """A figure as lang writes it in a key fact: "2,4 pct." / "2.4%", "58,7 mia. kr." / "DKK 58.7bn"."""
-    w = _words()
-    number = format_number(q.value, q.decimals, lang)
-    if q.unit in w["changes"]:
-        return w["changes"][q.unit][lang].format(n=number)
-    if q.unit is None:
-        return number if q.scale == 1.0 else ""
-    if q.unit not in w["currencies"]:
-        return ""
-    scale = w["scales"].get(str(int(q.scale)), {}).get(lang, "") if q.scale != 1.0 else ""
-    if q.scale != 1.0 and not scale:
-        return ""
-    if lang == "da":
-        return w["currencies"][q.unit]["da"].format(n=f"{number} {scale}".strip())
-    return w["currencies"][q.unit]["en"].format(n=f"{number}{scale}")
-
-
-def _genitive(name: str, lang: str) -> str:
-    """Novo Nordisk -> Novo Nordisks / Novo Nordisk's; DSV -> DSV's (both); Siemens -> Siemens' (both)."""
-    if name.endswith(("s", "x", "z")):
-        return name + "'"
-    if lang == "en" or name.isupper():
-        return name + "'s"
-    return name + "s"

@@ -247,10 +247,14 @@ def _propagate_ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
         gap = text[a.end : b.start]
-        if a.unit is None and a.scale == 1.0 and b.unit and re.fullmatch(r"\s?[-–]\s?|\s(?:til|to)\s", gap):
-            if b.unit in ("year", "date"):
-                continue
+        if not re.fullmatch(r"\s?[-–]\s?|\s(?:til|to)\s", gap) or "year" in (a.unit, b.unit) or "date" in (a.unit, b.unit):
+            continue
+        if a.unit is None and a.scale == 1.0 and b.unit:
             out[i] = Quantity(a.text, a.start, a.end, a.value, b.unit, b.scale, b.kind, a.decimals)
+        elif a.unit and a.scale == 1.0 and b.scale != 1.0 and b.unit in (None, a.unit):
+            # "DKK 18-20bn", "$1-6bn": the currency is written before the range, the scale after it
+            out[i] = Quantity(a.text, a.start, a.end, a.value, a.unit, b.scale, a.kind, a.decimals)
+            out[i + 1] = Quantity(b.text, b.start, b.end, b.value, a.unit, b.scale, a.kind, b.decimals)
     return out
 
 

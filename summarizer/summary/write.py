@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 
 from summarizer.errors import ModelError, UsageError
-from summarizer.facts.quantities import Quantity, find_quantities
+from summarizer.facts.quantities import Quantity, find_quantities, same_quantity
 from summarizer.facts.tickers import find_tickers
 from summarizer.language import detect, summary_language
 from summarizer.models.base import Model
@@ -53,6 +53,10 @@ TOKEN_RATIO = {"en": 1.0, "da": 1.5}
 KEY_FACTS_NOTE = {
     "da": "[Nøgletal i stedet for en oversættelse, som ikke bestod kontrollen:]",
     "en": "[Key figures instead of a translation that failed the check:]",
+}
+KEY_FACTS_ADDED_NOTE = {
+    "da": "[Nøgletal, som oversættelsen udelod:]",
+    "en": "[Key figures the translation left out:]",
 }
 UNTRANSLATED_NOTE = {
     "da": "[Ikke oversat: oversættelsen kunne ikke kontrolleres mod artiklen.]",
@@ -153,6 +157,18 @@ def headline_figures(title: str, body: str) -> list[Quantity]:
     body_qs = find_quantities(body)
     return [q for q in find_quantities(title) if q.kind not in ("year", "date", "ordinal")
             and any(grounding.supports(b, q) or grounding.supports(q, b) for b in body_qs)]
+
+
+def _unsaid(key_facts: list[KeyFact], text: str, language: str) -> list[str]:
+    """The key facts (in language) whose figures text does not state."""
+    said = find_quantities(text, language)
+    out = []
+    for k in key_facts:
+        sentence = getattr(k, language)
+        figures = [q for q in find_quantities(sentence, language) if q.kind not in ("year", "date")]
+        if figures and not all(any(same_quantity(q, s) for s in said) for q in figures):
+            out.append(sentence)
+    return out
 
 
 def _model_summary(model, language: str, context: str, length: Length, check: Checker, cache: LLMCache,
@@ -301,7 +317,7 @@ def summarize(article: Article, model: Model | None, *, facts: Facts | None = No
     # the sentences that pass (any left out: flagged); then the extractive sentences translated (flagged);
     # else say so (flagged).
     started = time.perf_counter()
-    translated, t_issues = "", ["no attempt"]
+    translated, t_issues, partial = "", ["no attempt"], []
     if conversation and other_language == "direct":
         translated, t_issues = _direct_other(model, conversation, summary, source, other, limits, check, cache)
         timings[f"summary_{other}"] = round(time.perf_counter() - started, 3)
@@ -327,7 +343,13 @@ def summarize(article: Article, model: Model | None, *, facts: Facts | None = No
         translated = f"{UNTRANSLATED_NOTE[other]} {summary}"
     else:  # a figure of the headline the translation lost (the summary's own losses are flagged already)
         already = set(check.missing_headline(summary))
-        issues += [f"{other}: {p}" for p in check.missing_headline(translated) if p not in already]
+        lost = [p for p in check.missing_headline(translated) if p not in already]
+        issues += [f"{other}: {p}" for p in lost]
+        if lost or partial:  # what the translation left out, the key figures say in that language
+            added = _unsaid(key_facts or [], translated, other)
+            if added:
+                translated = f"{translated} {KEY_FACTS_ADDED_NOTE[other]} {' '.join(added)}"
+                issues.append(f"{other}: added {len(added)} of the article's key figures the translation left out")
     timings["total"] = round(time.perf_counter() - started + sum(
         v for k, v in timings.items() if k not in ("total", f"summary_{other}", f"translate_{other}")), 3)
 
