@@ -91,6 +91,9 @@ def _period_patterns() -> dict[str, re.Pattern]:
         "since": re.compile(rf"\s*(?:{w['since']['da']}|{w['since']['en']})\s+(?:(?P<edge>{edges})\s+)?"
                             rf"(?P<month>{alternation(list(MONTH_NAMES))})\b", re.I),
         "ytd": re.compile(rf"\s*(?:{alternation(w['ytd']['da'] + w['ytd']['en'])})\b", re.I),
+        "yoy": re.compile(rf"\s*,?\s*(?:{alternation(w['yoy']['da'] + w['yoy']['en'])})(?![\w/])", re.I),
+        # "er faldet 4,2 pct., siden handlen blev offentliggjort": since an event the fact cannot name
+        "since_event": re.compile(rf"\s*,?\s*(?:{w['since']['da']}|{w['since']['en']})\b", re.I),
     }
 
 
@@ -101,7 +104,7 @@ def period_at(sentence: str, position: int) -> bool:
     m = p["period"].search(sentence, position)
     if m and re.fullmatch(r"\s*(?:i|in|for)\s+(?:the\s+)?", sentence[position:m.start()], re.I):
         return True
-    return bool(p["since"].match(sentence, position) or p["ytd"].match(sentence, position))
+    return any(p[k].match(sentence, position) for k in ("since", "ytd", "yoy"))
 
 
 def sentence_period(sentence: str, position: int = 0) -> str | None:
@@ -114,6 +117,8 @@ def sentence_period(sentence: str, position: int = 0) -> str | None:
         return f"since:{edge + ':' if edge else ''}{MONTHS[since.group('month').lower()]:02d}"
     if p["ytd"].match(sentence, position):
         return "YTD"
+    if p["yoy"].match(sentence, position):
+        return "YOY"
     m = p["period"].search(sentence)
     if not m:
         return None
@@ -128,6 +133,8 @@ def period_phrase(period: str | None) -> dict[str, str]:
     w = words()
     if not period:
         return both("")
+    if period == "since:event":
+        return both("")
     if period.startswith("since:"):
         *edge, month = period.split(":")[1:]
         out = {}
@@ -138,3 +145,9 @@ def period_phrase(period: str | None) -> dict[str, str]:
         return out
     phrase = w["period_phrases"].get(period)
     return {lang: f" {phrase[lang]}" for lang in ("da", "en")} if phrase else both("")
+
+
+def since_event(sentence: str, position: int) -> bool:
+    """Is the change followed by "since" and something other than a month ("siden handlen blev ...")?"""
+    p = _period_patterns()
+    return bool(p["since_event"].match(sentence, position)) and not p["since"].match(sentence, position)

@@ -19,11 +19,14 @@ import re
 from functools import lru_cache
 
 from summarizer.facts.claims import move_direction
-from summarizer.facts.fact_text import both, figure, fill, genitive, period_at, period_phrase, sentence_period, words
+from summarizer.facts.fact_text import (both, figure, fill, genitive, period_at, period_phrase, since_event,
+                                         sentence_period, words)
 from summarizer.facts.figure_facts import figure_facts
 from summarizer.facts.quantities import Quantity, find_quantities
 from summarizer.language import guess_language
-from summarizer.summary.check import check  # the same check every summary passes
+from summarizer.summary.article_index import ArticleIndex
+from summarizer.summary.check import check  # the same checks every summary passes
+from summarizer.summary.meaning import meaning_problems
 from summarizer.text import alternation
 from summarizer.values import Claim, KeyFact, TickerHit
 
@@ -44,6 +47,7 @@ def _patterns() -> dict[str, re.Pattern]:
     return {
         "bound": re.compile(rf"\b(?:{alternation(w['bound_words'])})\s*$", re.I),
         "verb": re.compile(rf"\b(?:{verbs})\b", re.I),
+        "perfect": re.compile(rf"\b(?:{alternation(w['perfect_moves']['da'] + w['perfect_moves']['en'])})\b", re.I),
         # "have been cut by 7%": how a forecast moves, not a price
         "adjust": re.compile(rf"\b(?:{alternation(w['adjust_verbs']['da'] + w['adjust_verbs']['en'])})\b", re.I),
         "lead": re.compile(rf"(?:(?:den|det|the|its|selskabets|koncernens)\s+)?(?P<noun>{all_nouns})\b", re.I),
@@ -63,7 +67,7 @@ def find_key_facts(text: str, title: str | None, claims: list[Claim], tickers: l
     for h in tickers:
         first_mention.setdefault(h.symbol, h)
     tickers = sorted(tickers, key=lambda h: h.start)
-    main = _main_company(tickers, title)
+    main = _main_company(tickers, title, text.find("\n\n") if "\n\n" in text else len(text))
     starts = [h.start for h in tickers]
     candidates: list[KeyFact] = []
     for claim in claims:
@@ -86,25 +90,30 @@ def find_key_facts(text: str, title: str | None, claims: list[Claim], tickers: l
         if key not in best or (best[key].level is None and f.level is not None):
             best[key] = f
     headline = (title or "").lower()
-    ranked = sorted(best.values(), key=lambda f: (not _in_headline(f, headline), f.start))
-    # every sentence must pass the summaries' check; the article's figures are read once for all of them
+    in_headline = {h.symbol for h in tickers if h.text.lower() in headline}
+    ranked = sorted(best.values(), key=lambda f: (not (f.symbol in in_headline or _in_headline(f, headline)), f.start))
+    # every sentence must pass the summaries' checks, grounding and meaning (a figure's owner, its direction,
+    # negation); the article's figures are read once for all of them
     quantities = find_quantities(text)
     symbols = {h.symbol for h in tickers}
+    index = ArticleIndex.of("\n\n".join([title or "", text]), lang)
     kept = []
     for f in ranked:
         if len(kept) == MAX_KEY_FACTS:
             break
-        if not any(check(s, text, article_quantities=quantities, article_symbols=symbols) for s in (f.en, f.da)):
+        if not any(check(s, text, article_quantities=quantities, article_symbols=symbols)
+                   or meaning_problems(s, language, index) for language, s in (("en", f.en), ("da", f.da))):
             kept.append(f)
     return kept
 
 
-def _main_company(tickers: list[TickerHit], title: str | None) -> TickerHit | None:
-    """The company the article is about: the first one the headline names, else the first one the text names."""
+def _main_company(tickers: list[TickerHit], title: str | None, lead_end: int) -> TickerHit | None:
+    """The company the article is about: the first one the headline names, else the first one its lead
+    paragraph names (a rival named further down is not what "Net profit fell ..." is about)."""
     companies = [h for h in tickers if not h.symbol.startswith("^")]
     headline = (title or "").lower()
     return next((h for h in companies if h.text.lower() in headline or h.name.lower() in headline),
-                companies[0] if companies else None)
+                next((h for h in companies if h.start < lead_end), None))
 
 
 def _in_headline(fact: KeyFact, headline: str) -> bool:
@@ -123,8 +132,12 @@ def _is_proper_name(mention: str) -> bool:
 
 def _fact_from_lead(text: str, claim: Claim, subject: TickerHit, hits: list[TickerHit], lang: str) -> KeyFact | None:
     sentence = text[claim.start:claim.end]
-    m = _patterns()["lead"].match(sentence)
-    if m is None or subject.symbol.startswith("^"):
+    if subject.symbol.startswith("^"):
+        return None
+    # at the start of the sentence or of a clause: "Aktien steg ...", "..., and the shares slipped 2%"
+    starts = [0] + [b.end() for b in re.finditer(r",\s+(?:and|og|men|but)\s+|;\s+", sentence)]
+    m = next((m for m in (_patterns()["lead"].match(sentence, i) for i in starts) if m), None)
+    if m is None:
         return None
     metric = next(m_ for m_ in words()["metrics"] if _patterns()[f"noun:{m_}"].match(" " + m.group("noun")))
     return _fact(text, claim, subject, hits, lang, offset=m.end(), metric=metric)
@@ -166,7 +179,12 @@ def _fact(text: str, claim: Claim, hit: TickerHit, hits: list[TickerHit], lang: 
         return None  # a forecast is "cut", a price "fell": the verb must fit the metric
     level = _level(sentence, quantities[change_index + 1:], change, metric)
     year = _metric_year(before, between, metric) if metric in words()["metrics_with_year"] else None
-    return _render(hit, metric, direction, change, level, sentence_period(sentence, change.end), claim,
+    period = sentence_period(sentence, change.end)
+    if since_event(sentence, change.end):
+        if not _patterns()["perfect"].search(between):
+            return None  # "faldt 4 pct., siden ...": a period the fact cannot name
+        period = "since:event"  # "er faldet 4,2 pct., siden handlen ...": "er faldet 4,2 pct." says it still
+    return _render(hit, metric, direction, change, level, period, claim,
                    bound=bool(_patterns()["bound"].search(between)), year=year)
 
 
@@ -208,7 +226,8 @@ def _level(sentence: str, after: list[Quantity], change: Quantity, metric: str) 
 # a direction word, or the start of another clause. Anything else ("organically", "since March", "from a
 # year earlier", "i lokale valutaer") qualifies the figure, and the fact is left out.
 _FOLLOWER = re.compile(r"\s*(?:$|[.,;:)]|(?i:til|to|at|higher|lower|op|ned|højere|lavere|og|and|mens|while|as|"
-                       r"efter|after|but|men)\b|(?i:in|i|på)\s+[A-ZÆØÅ][\w-]+)")  # "... 6% in Copenhagen"
+                       r"efter|after|but|men)\b|(?i:in|i|på)\s+[A-ZÆØÅ][\w-]+"  # "... 6% in Copenhagen"
+                       rf"|(?i:{alternation(words()['trading_sessions'])})\b)")  # "... 2% in extended trading"
 
 
 def _render(hit: TickerHit, metric: str, direction: str, change: Quantity, level: Quantity | None,

@@ -69,7 +69,8 @@ def non_words(sentence: str, language: str, index: ArticleIndex) -> list[Problem
             continue
         if low in WEEKDAYS or low in MONTH_NAMES:
             continue
-        in_article = low in index.all_words or ("'" in low and low.split("'")[0] in index.all_words)
+        in_article = (low in index.all_words or ("'" in low and low.split("'")[0] in index.all_words)
+                      or (w[:1].isupper() and low.endswith("s") and low[:-1] in index.all_words))  # "Nordisks"
         if in_article and (not translated or w[:1].isupper()):
             continue  # "CFTC's", "Nvidia's" when the name is in the article
         if dictionary.is_word(w, language):
@@ -166,8 +167,7 @@ def _is(hit, name: str, symbols: set[str]) -> bool:
 
 def _belongs(index: ArticleIndex, i: int, q: Quantity, name: str, symbols: set[str]) -> bool:
     """In article sentence i, q belongs to name: the nearest security named before the figure is it, or
-    none is named before it and the name is in the sentence, or (the sentence naming no security at all)
-    in the few sentences before it or the title."""
+    none is named before it and the name is in the sentence, in the few sentences before it or the title."""
     sentence = index.sentences[i]
     positions = [a.start for a in index.quantities[i] if supports(a, q)]
     hits = index.tickers[i]
@@ -179,8 +179,9 @@ def _belongs(index: ArticleIndex, i: int, q: Quantity, name: str, symbols: set[s
             continue
         if _mentions(sentence, name, symbols):
             return True
-        if not hits and _mentions(" ".join(index.sentences[max(0, i - WINDOW_BEFORE) : i] + index.sentences[:1]),
-                                  name, symbols):
+        # "Aktien steg 5,1 pct. ..., C25 ...": no one named before the figure, so it is whoever the sentences
+        # before (or the headline, the index's first sentence) are about
+        if _mentions(" ".join(index.sentences[max(0, i - WINDOW_BEFORE) : i] + index.sentences[:1]), name, symbols):
             return True
     return False
 
