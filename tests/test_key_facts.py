@@ -27,6 +27,8 @@ LABELLED = {
     "borsen-style-da.html": [
         ("The C25 rose 1.2% to 1,998.41.", "C25 steg 1,2 pct. til 1.998,41."),
         ("Rockwool shares rose 3.1%.", "Rockwool-aktien steg 3,1 pct."),
+        ("The price of the 30-year fixed-rate 4% bond rose to 98.6 from 97.9 the day before.",
+         "Kursen på den 30-årige fastforrentede 4 pct.-obligation steg til 98,6 fra 97,9 dagen før."),
     ],
     "liveblog-en.html": [
         ("The OMX Copenhagen 25 rose 0.9%.", "OMX Copenhagen 25 steg 0,9 pct."),
@@ -66,7 +68,7 @@ def test_every_template_renders_whole_sentences_in_both_languages():
                 verb="steg" if da else "rose", moved="steget" if da else "risen", adjusted="hævet" if da else "raised",
                 year="", change="2,4 pct.", level="694,20 kr.", period="", rate="renten" if da else "policy rate",
                 name="omsætning" if da else "revenue", name_def="omsætningen", previous="600,10 kr.",
-                year_before="").replace("..", ".")
+                year_before="", against="", day_before="").replace("..", ".")
             assert "$" not in out and out.endswith(".") and "  " not in out, (metric, shape, lang, out)
             assert ("694,20 kr." in out) == any(k in shape for k in ("level", "previous", "hold")), (metric, shape, out)
 
@@ -108,6 +110,8 @@ def test_a_metric_sentence_about_the_articles_company_names_it():
     "Carlsberg narrowed its guidance for organic operating profit growth to 4%-7% from 2%-7%.",  # not profit
     "Novo Nordisk's revenue was DKK 58.7bn against analysts' DKK 58.3bn.",  # an estimate, not a year earlier
     "The Fed official sees the federal funds rate ending 2024 at 4.6%.",  # a projection, not a decision
+    "The euro's rise of 0.2% to $1.0412 helped exporters.",  # the currency is not what the clause moves
+    "Efter ordren steg aktien i Vestas i formiddagshandlen efter analytikernes anbefaling 6,8 pct.",  # far verb
     "Sales at Amazon Web Services rose 12% to $22.1 billion.",  # the name goes on: another entity
     "The 10-year Treasury yield, a benchmark for mortgages, fell 5 basis points.",  # the clause breaks
     "Novo Nordisk, which makes Wegovy, rose 3%.",  # the clause breaks between name and figure
@@ -143,6 +147,15 @@ def test_at_most_five_the_headlines_first():
     ("US 10-year Treasury yields fell 5 basis points to 4.21% after jobless claims rose.", "",
      ("The 10-year Treasury yield fell 5 basis points to 4.21%.",
       "Den amerikanske 10-årige statsrente faldt 5 basispoint til 4,21 pct.")),
+    ("Den svenske krone faldt efter meddelelsen 0,6 pct. over for euroen.", "",
+     ("The Swedish krona fell 0.6% against the euro.", "Den svenske krone faldt 0,6 pct. over for euroen.")),
+    ("Ørsted fik i andet kvartal ordrer på i alt 1.200 MW.", "",
+     ("Ørsted received orders of 1,200 MW in the second quarter.", "Ørsted fik ordrer på 1.200 MW i andet kvartal.")),
+    ("Den 30-årige fastforrentede 4 pct.-obligation blev handlet til kurs 98,6 mod 97,9 dagen før.", "",
+     ("The price of the 30-year fixed-rate 4% bond rose to 98.6 from 97.9 the day before.",
+      "Kursen på den 30-årige fastforrentede 4 pct.-obligation steg til 98,6 fra 97,9 dagen før.")),
+    ("Samtidig holdt Norges Bank renten uændret på 4,5 pct.", "",
+     ("Norges Bank held its policy rate at 4.5%.", "Norges Bank holdt renten uændret på 4,5 pct.")),
     ("Norges Bank hævede torsdag renten med 0,25 procentpoint til 4,5 pct.", "",
      ("Norges Bank raised its policy rate by 0.25 percentage points to 4.5%.",
       "Norges Bank hævede renten med 0,25 procentpoint til 4,5 pct.")),

@@ -135,6 +135,26 @@ def test_a_failed_translation_shows_the_key_figures_in_that_language():
     assert not s.grounded and any("key figures instead" in i for i in s.grounding_issues)
 
 
+def test_a_translation_that_lost_a_sentence_gets_the_key_figures_it_does_not_state():
+    article = load_article(str(SAMPLES / "northgate-en.html"))
+    summary = "The Stoxx 600 fell 0.8% to 512.40. Germany's DAX lost 0.6%."
+
+    def respond(messages):
+        text = messages[-1]["content"]
+        if len(text) > 300:  # the article: the summary prompt
+            return summary
+        if "DAX" in text and "Stoxx" not in text:
+            return "Tysklands DAX-kasserindeks faldt 0,6 pct."  # a non-word: fails
+        if "Stoxx" in text and "DAX" not in text:
+            return "Stoxx 600 faldt 0,8 pct. til 512,40."
+        return "Kasserindekset faldt."  # the whole block at once: fails
+
+    s = analyse(article, model=FakeModel(respond=respond)).summary
+    # the key figure for the lost sentence, and only that one
+    assert s.da == "Stoxx 600 faldt 0,8 pct. til 512,40. [Nøgletal, som oversættelsen udelod:] DAX faldt 0,6 pct."
+    assert any("key figures the translation left out" in i for i in s.grounding_issues)
+
+
 def run_verify(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "summarizer.cli", "verify", *args], check=False,
                           capture_output=True,

@@ -55,6 +55,8 @@ def figure(q: Quantity, lang: str, *, high: Quantity | None = None) -> str:
         q = high  # the unit and scale are written once, after the range
     if q.unit in w["changes"]:
         return w["changes"][q.unit][lang].format(n=number)
+    if q.unit in w["count_units"]:  # "4.573 MW" / "4,573 MW"
+        return f"{number} {q.unit}" if q.scale == 1.0 else ""
     if q.unit is None:
         return number if q.scale == 1.0 else ""
     if q.unit not in w["currencies"]:
@@ -65,6 +67,12 @@ def figure(q: Quantity, lang: str, *, high: Quantity | None = None) -> str:
     if lang == "da":
         return w["currencies"][q.unit]["da"].format(n=f"{number} {scale}".strip())
     return w["currencies"][q.unit]["en"].format(n=f"{number}{scale}")
+
+
+def figure_text(low: Quantity, high: Quantity | None = None) -> dict[str, str] | None:
+    """A figure in both languages, or None when either cannot be written correctly."""
+    out = {lang: figure(low, lang, high=high) for lang in ("da", "en")}
+    return out if all(out.values()) else None
 
 
 def genitive(name: str, lang: str) -> str:

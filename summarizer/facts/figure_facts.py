@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from summarizer.facts.claims import move_direction
-from summarizer.facts.fact_text import both, figure, fill, genitive, period_phrase, sentence_period, words
+from summarizer.facts.fact_text import both, fill, figure_text as _text, genitive, period_phrase, sentence_period, words
+from summarizer.facts.market_facts import market_fact
 from summarizer.facts.quantities import Quantity, find_quantities
 from summarizer.text import alternation
 from summarizer.values import Claim, KeyFact, TickerHit
@@ -43,6 +43,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "rate": re.compile(rf"\b(?P<verb>{'|'.join(verbs.values())})\s+(?:(?:\w+dag|i dag|today|on \w+day)\s+)?"
                            rf"(?:(?:sin|sine|den|de|its|the|their|key|"
                            rf"main)\s+)*(?P<noun>{rate_nouns})\b(?:\s+(?P<particle>ned|op)\b)?", re.I),
+        "rate_inverted": re.compile(rf"\b(?P<verb>{'|'.join(verbs.values())})\s+(?P<bank>{banks})\s+(?:(?:sin|sine|den|de)\s+)*"
+                                    rf"(?:ledende\s+)?(?P<noun>{rate_nouns})\b(?:\s+(?P<particle>ned|op)\b)?"),
         "rate_figure": re.compile(r"\s*(?:(?:uændret|unchanged|steady)\s+)?(?P<prep>med|by|til|to|at|på|"
                                   r"i intervallet|i et interval på|in a range of|in the range of|within a range of)\s+$",
                                   re.I),
@@ -56,11 +58,6 @@ def _patterns() -> dict[str, re.Pattern]:
                                   re.I),
         "previously": re.compile(rf"\s*,?\s+(?:{alternation(w['previously']['da'] + w['previously']['en'])})\b", re.I),
         "guidance": re.compile(rf"\b(?:{alternation(w['guidance_words']['da'] + w['guidance_words']['en'])})\b", re.I),
-        # "US 10-year Treasury yields", "the 2-year note yield", "den 10-årige amerikanske statsrente"
-        "yield": re.compile(r"\b(?:(?:US|U\.S\.)\s+)?(?P<tenor>\d{1,2})-year\s+(?:(?P<issuer>Treasury|T-note|Bund|gilt)\s+)?"
-                            r"(?:note\s+|bond\s+)?yields?\b|\b(?P<tenor_da>\d{1,2})-årige\s+(?:(?P<issuer_da>amerikanske|"
-                            r"tyske|britiske|danske)\s+)?stats(?:obligations)?rente\b", re.I),
-        "move_verb": re.compile(rf"\b(?:{alternation(w['move_verbs']['da'] + w['move_verbs']['en'])})\b", re.I),
         "year": re.compile(r"\b(?:for|i|in)\s+(?:hele\s+|the\s+full\s+year\s+|full-year\s+)?(?P<year>(?:19|20)\d\d)\b",
                            re.I),
     }
@@ -75,9 +72,10 @@ def figure_facts(text: str, claims: list[Claim], tickers: list[TickerHit], first
         sentence = text[claim.start:claim.end]
         hits = [h for h in tickers if claim.start <= h.start and h.end <= claim.end]
         quantities = find_quantities(sentence)
-        fact = _rate_decision(sentence, quantities, claim) or _yield_move(sentence, quantities, claim)
         owner = first_mention.get(claim.subject)
         owner = owner if owner is not None and not owner.symbol.startswith("^") else main
+        fact = (_rate_decision(sentence, quantities, claim)
+                or market_fact(sentence, quantities, claim, hits, owner, first_mention))
         if fact is None and (hits or owner is not None):
             fact = _against_before(sentence, quantities, claim, hits, owner, first_mention)
         if fact is not None:
@@ -96,11 +94,6 @@ def _figure_at(quantities: list[Quantity], i: int, sentence: str) -> tuple[Quant
     return q, None, i + 1
 
 
-def _text(low: Quantity, high: Quantity | None) -> dict[str, str] | None:
-    out = {lang: figure(low, lang, high=high) for lang in ("da", "en")}
-    return out if all(out.values()) else None
-
-
 def _rate_decision(sentence: str, quantities: list[Quantity], claim: Claim) -> KeyFact | None:
     p, w = _patterns(), words()
     bank = p["bank"].search(sentence)
@@ -108,7 +101,10 @@ def _rate_decision(sentence: str, quantities: list[Quantity], claim: Claim) -> K
         return None
     m = p["rate"].search(sentence, bank.end())
     if m is None or _CLAUSE_BREAK.search(sentence[bank.end():m.start()]) or m.start() - bank.end() > 40:
-        return None
+        # "Samtidig holdt Norges Bank renten uændret": the verb before the bank (Danish word order)
+        m = p["rate_inverted"].search(sentence)
+        if m is None or m.group("bank") != bank.group(0):
+            return None
     verb = m.group("verb").lower()
     directions = [d for d, v in w["rate_verbs"].items() if verb in (x.lower() for x in v["da"] + v["en"])]
     if m.group("particle"):  # "sætter renten ned"
@@ -162,45 +158,6 @@ def _rate_decision(sentence: str, quantities: list[Quantity], claim: Claim) -> K
                    level_unit=level.unit if level is not None else None, period=None, source=claim.attributed_to,
                    en=out["en"], da=out["da"], start=claim.start, end=claim.end,
                    value_high=high.value if high is not None and headline is level else None)
-
-
-def _yield_move(sentence: str, quantities: list[Quantity], claim: Claim) -> KeyFact | None:
-    """"US 10-year Treasury yields fell 5 basis points to 4.21%": a benchmark yield's move in bp or points."""
-    p, w = _patterns(), words()
-    m = p["yield"].search(sentence)
-    if m is None:
-        return None
-    i = next((k for k, q in enumerate(quantities) if q.start >= m.end() and q.unit in ("bp", "pp")), None)
-    if i is None:
-        return None
-    change = quantities[i]
-    between = sentence[m.end():change.start]
-    if not p["move_verb"].search(between) or len(between.split()) > 3 or re.search(r"[,;]", between):
-        return None
-    direction = move_direction(sentence, change, change.start, m.end())
-    if direction not in ("up", "down"):
-        return None
-    level = None
-    if i + 1 < len(quantities) and re.fullmatch(r"\s+(?:til|to)\s+", sentence[change.end:quantities[i + 1].start]):
-        level = quantities[i + 1] if quantities[i + 1].unit == "%" else None
-    if level is None and not re.match(r"\s*(?:$|[.,;]|\s(?:and|og|while|mens|after|efter)\b)", sentence[change.end:]):
-        return None
-    tenor = m.group("tenor") or m.group("tenor_da")
-    issuer = w["yield_issuers"].get((m.group("issuer") or m.group("issuer_da") or "").lower())
-    subject = {"da": f"den {issuer['da'] + ' ' if issuer else ''}{tenor}-årige statsrente",
-               "en": f"the {tenor}-year {issuer['en'] + ' ' if issuer else ''}yield"}
-    change_text, level_text = _text(change, None), _text(level, None) if level is not None else both("")
-    if change_text is None or level_text is None:
-        return None
-    out = fill("yield", "change+level" if level is not None else "change", subject=subject,
-               verb={lang: w["directions"][direction][lang] for lang in ("da", "en")}, change=change_text,
-               level=level_text)
-    if out is None:
-        return None
-    return KeyFact(subject=m.group(0), symbol=None, metric="yield", direction=direction, value=change.value,
-                   unit=change.unit, level=level.amount if level is not None else None,
-                   level_unit="%" if level is not None else None, period=None, source=claim.attributed_to,
-                   en=out["en"], da=out["da"], start=claim.start, end=claim.end)
 
 
 def _against_before(sentence: str, quantities: list[Quantity], claim: Claim, hits: list[TickerHit],

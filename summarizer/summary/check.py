@@ -235,15 +235,24 @@ def check(
     return issues
 
 
+# What a small model tacks onto a name ("Russell 2000 ETF"): dropping one of these changes no meaning. Any
+# other word after a name may be the meaning ("Tysklands DAX-indeks"), so it stays for the checks to judge.
+NAME_SUFFIXES = {"etf", "etfs", "index", "indeks", "indekset", "fund", "inc", "inc.", "corp", "corp.", "group",
+                 "a/s", "plc", "holding", "aktie", "aktien", "shares", "stock"}
+
+
 def repair_names(output: str, article_text: str) -> str:
     """Drop words a small model tacks onto a real name ("Russell 2000 ETF" -> "Russell 2000") when the
-    shorter name is in the article and the longer one is not. Nothing else is changed."""
+    shorter name is in the article, the longer one is not, and the words dropped are NAME_SUFFIXES.
+    Nothing else is changed."""
     article_norm = _norm(article_text)
     for name, _ in names(output):
         if any(_found(v, article_norm) for v in _name_variants(name)):
             continue
         tokens = name.split(" ")
         for k in range(len(tokens) - 1, 0, -1):
+            if tokens[k].lower() not in NAME_SUFFIXES:
+                break
             shorter = " ".join(tokens[:k])
             if any(_found(v, article_norm) for v in _name_variants(shorter)):
                 output = re.sub(r"(?<![\w&])" + re.escape(name) + r"(?![\w&])", shorter, output)

@@ -159,16 +159,18 @@ def headline_figures(title: str, body: str) -> list[Quantity]:
             and any(grounding.supports(b, q) or grounding.supports(q, b) for b in body_qs)]
 
 
-def _unsaid(key_facts: list[KeyFact], text: str, language: str) -> list[str]:
-    """The key facts (in language) whose figures text does not state."""
-    said = find_quantities(text, language)
-    out = []
-    for k in key_facts:
-        sentence = getattr(k, language)
-        figures = [q for q in find_quantities(sentence, language) if q.kind not in ("year", "date")]
-        if figures and not all(any(same_quantity(q, s) for s in said) for q in figures):
-            out.append(sentence)
-    return out
+def _unsaid(key_facts: list[KeyFact], text: str, language: str, summary: str, source: str) -> list[str]:
+    """The key facts (in language) for what the translation text lost: those whose figures the summary
+    states and text does not; else (a headline figure lost) the first key fact text does not state."""
+    said, meant = find_quantities(text, language), find_quantities(summary, source)
+
+    def states(quantities: list[Quantity], k: KeyFact, lang: str) -> bool:
+        figures = [q for q in find_quantities(getattr(k, lang), lang) if q.kind not in ("year", "date")]
+        return bool(figures) and all(any(same_quantity(q, s) for s in quantities) for q in figures)
+
+    missing = [k for k in key_facts if not states(said, k, language)]
+    lost = [getattr(k, language) for k in missing if states(meant, k, source)]
+    return lost or [getattr(k, language) for k in missing[:1]]
 
 
 def _model_summary(model, language: str, context: str, length: Length, check: Checker, cache: LLMCache,
@@ -346,7 +348,7 @@ def summarize(article: Article, model: Model | None, *, facts: Facts | None = No
         lost = [p for p in check.missing_headline(translated) if p not in already]
         issues += [f"{other}: {p}" for p in lost]
         if lost or partial:  # what the translation left out, the key figures say in that language
-            added = _unsaid(key_facts or [], translated, other)
+            added = _unsaid(key_facts or [], translated, other, summary, source)
             if added:
                 translated = f"{translated} {KEY_FACTS_ADDED_NOTE[other]} {' '.join(added)}"
                 issues.append(f"{other}: added {len(added)} of the article's key figures the translation left out")
