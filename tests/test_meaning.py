@@ -62,6 +62,8 @@ def test_right_summaries_pass_in_both_languages(summary, lang):
     ("Hedge funds are net long 48,000 contracts, the most bullish stance since October 2021.", "en", "opposite"),
     ("Hedge funds are net short 48,000 contracts, the most bearish stance since October 2020.", "en",
      "not in the article"),
+    ("Eksporten faldt 1.2 pct., mens DAX steg 0,4 pct.", "da", "a number not written the Danish way"),
+    ("Exports fell 1,2% while the DAX rose 0,4%.", "en", "a number not written the English way"),
 ])
 def test_each_kind_of_wrong_sentence_is_caught_with_its_word(summary, lang, reason):
     found = problems(summary, lang)
@@ -153,6 +155,14 @@ def test_a_translation_that_lost_a_sentence_gets_the_key_figures_it_does_not_sta
     # the key figure for the lost sentence, and only that one
     assert s.da == "Stoxx 600 faldt 0,8 pct. til 512,40. [Nøgletal, som oversættelsen udelod:] DAX faldt 0,6 pct."
     assert any("key figures the translation left out" in i for i in s.grounding_issues)
+
+
+def test_a_translation_that_loses_a_name_fails():
+    from summarizer.summary.meaning import lost_names
+
+    lost = lost_names("Apple and Amazon reported results after the bell.", "Æble og Amazon fremlagde regnskab.")
+    assert [p.word for p in lost] == ["Apple"]
+    assert lost_names("Novo Nordisk-aktien steg 2,4 pct.", "Novo Nordisk shares rose 2.4%.") == []
 
 
 def run_verify(*args: str) -> subprocess.CompletedProcess:

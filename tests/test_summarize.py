@@ -148,7 +148,7 @@ def test_translator_only_model_gives_extractive_summary_translated():
 
 
 DANISH_BY_FIGURE = {
-    "6.8%": "Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget.",
+    "6.8%": "Russell 2000-indekset er faldet 6,8 pct. siden marts, mens S&P 500 kun er faldet 2,1 pct.",
     "2017": "Andrew Lapthorne fra SocGen sagde tirsdag, at forventningerne til indtjeningen for 2017 er faldet 4 pct.",
     "20%": "Indekset steg 20 pct. i ugerne efter valget af Donald Trump.",
 }

@@ -205,12 +205,41 @@ def attribution_problems(sentence: str, index: ArticleIndex) -> list[Problem]:
     return out
 
 
+# Numbers written the other language's way, or neither language's: "5,224,62", "0.9 pct." in Danish,
+# "1,5%" or "16.369,41" in English. A reader takes "5,224,62" for nothing at all, "1,5%" for fifteen.
+_NUMBER_FORMATS = {
+    "any": re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+,\d+(?![\d])|(?<![\d.,])\d{1,3}(?:\.\d{3})+\.\d+(?![\d])"),
+    "da": re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+\.\d+(?![\d])|(?<![\d.,])\d+\.\d+\s*(?:%|pct\.|procent)"),
+    "en": re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+,\d+(?![\d])|(?<![\d.,])\d+,\d+\s*(?:%|per ?cent)"),
+}
+
+
+def number_format_problems(sentence: str, language: str) -> list[Problem]:
+    found = [m.group(0) for m in _NUMBER_FORMATS["any"].finditer(sentence)]
+    found += [m.group(0) for m in _NUMBER_FORMATS[language].finditer(sentence)] if language in _NUMBER_FORMATS else []
+    return [Problem(f"a number not written the {LANGUAGE_NAMES.get(language, language)} way", n.strip(), sentence)
+            for n in found]
+
+
+def lost_names(source: str, translation: str) -> list[Problem]:
+    """The securities and indices source names that its translation does not: "Apple and Amazon reported"
+    -> "æble og Amazon rapporterede" lost Apple (the model translated the name as a word)."""
+    kept = {h.symbol for h in find_tickers(translation)}
+    out, seen = [], set()
+    for hit in find_tickers(source):
+        if hit.symbol not in kept and hit.symbol not in seen:
+            seen.add(hit.symbol)
+            out.append(Problem("a name of the sentence is missing from its translation", hit.text, translation))
+    return out
+
+
 def meaning_problems(block: str, language: str, index: ArticleIndex) -> list[Problem]:
     """The meaning problems of block (a summary in language) against the article index, in order."""
     out: list[Problem] = []
     for s in split_sentences(block):
         sentence = block[s.start : s.end]
         out += non_words(sentence, language, index)
+        out += number_format_problems(sentence, language)
         out += country_problems(sentence, index)
         out += direction_problems(sentence, index)
         out += attribution_problems(sentence, index)

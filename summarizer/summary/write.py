@@ -32,7 +32,7 @@ from summarizer.summary import check as grounding
 from summarizer.summary import dictionary
 from summarizer.summary.article_index import ArticleIndex
 from summarizer.summary.key_sentences import Sentence, select_sentences, split_sentences
-from summarizer.summary.meaning import meaning_problems
+from summarizer.summary.meaning import lost_names, meaning_problems
 from summarizer.summary.translate import translate_texts
 from summarizer.values import Article, Facts, KeyFact, Summary
 
@@ -222,7 +222,9 @@ def _direct_other(model, conversation: list[dict[str, str]], summary: str, sourc
     gen, _ = cached_chat(model, messages, prompt_version=prompt.version,
                          max_tokens=_other_budget(model, summary, source, other, length), cache=cache)
     text = grounding.repair_names(trim(grounding.strip_residue(gen.text), other, length), check.text)
-    return text, ((check(text, other) + language_issues(text, other)) if text else ["the model returned an empty summary"])
+    if not text:
+        return text, ["the model returned an empty summary"]
+    return text, check(text, other) + language_issues(text, other) + [str(p) for p in lost_names(summary, text)]
 
 
 def _translated_by_sentence(text: str, model, source: str, other: str, length: Length, check: Checker,
@@ -241,7 +243,7 @@ def _translated_by_sentence(text: str, model, source: str, other: str, length: L
             return None, ["a sentence's translation is empty"]
         if out == sentence or detect(out) == source:
             return None, [f"a sentence came back in {LANGUAGE_NAMES[source]}"]
-        found = check(out, other)
+        found = check(out, other) + [str(p) for p in lost_names(sentence, out)]
         return (None, found) if found else (out, [])
 
     sentences = split_sentences(text, source)
