@@ -251,7 +251,12 @@ def fake_analyse(article, calls_log: Path | None = None, seconds: float = 0.0):
             break
     summary = Summary(en=f"{first}", da=f"Kort fortalt: {first}", source_language=article.language or "en",
                       model="fake", grounded="Russell" not in text[:400])
-    return Report(article=article, summary=summary, tickers=tickers, claims=claims)
+    from summarizer.facts import find_facts
+    from summarizer.facts.key_facts import find_key_facts
+
+    real = find_facts(text)  # key facts are made without a model: the real ones
+    key_facts = find_key_facts(text, article.title, real.claims, real.tickers)
+    return Report(article=article, summary=summary, tickers=tickers, claims=claims, key_facts=key_facts)
 
 
 def _main(argv: list[str]) -> int:

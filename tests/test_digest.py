@@ -78,6 +78,14 @@ def test_markdown_digest_reads_like_a_newsletter(site, tmp_path):
     assert "**English:**" in md and "**Dansk:** Kort fortalt:" in md
     assert "> **not grounded" in md  # the fake analyser marks articles on the Russell 2000 as ungrounded
     assert md.count("\n### [") == 30
+    # key figures, in both languages, under the articles that state them plainly
+    doc = json.loads(documents(tmp_path / "out", "json")[0].read_text(encoding="utf-8"))
+    with_facts = [a for a in doc["articles"] if a.get("key_facts")]
+    assert with_facts and md.count("**Key figures / Nøgletal:**") == len(with_facts)
+    first = with_facts[0]["key_facts"][0]
+    assert f"- {first['en']}" in md and f"*{first['da']}*" in md
+    html = documents(tmp_path / "out", "html")[0].read_text(encoding="utf-8")
+    assert html.count('class="key-facts"') == len(with_facts)
 
 
 def test_group_by_ticker(site, tmp_path):

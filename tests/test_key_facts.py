@@ -81,6 +81,9 @@ def test_every_template_renders_whole_sentences_in_both_languages():
     ("to €60.2 million", "en", "€60.2m", "60,2 mio. euro"),
     ("to 612.80 crowns", "en", "DKK 612.80", "612,80 kr."),
     ("cut by 25 basis points", "en", "25 basis points", "25 basispoint"),
+    ("rose 1 basis point", "en", "1 basis point", "1 basispoint"),
+    ("steg 1 procentpoint", "da", "1 percentage point", "1 procentpoint"),
+    ("steg 1,5 procentpoint", "da", "1.5 percentage points", "1,5 procentpoint"),
 ])
 def test_figures_are_written_each_languages_way(written, lang, en, da):
     q = [q for q in find_quantities(written, lang) if q.kind != "year"][-1]

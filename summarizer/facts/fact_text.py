@@ -53,8 +53,9 @@ def figure(q: Quantity, lang: str, *, high: Quantity | None = None) -> str:
             return ""
         number = f"{number}-{format_number(high.value, high.decimals, lang)}"
         q = high  # the unit and scale are written once, after the range
-    if q.unit in w["changes"]:
-        return w["changes"][q.unit][lang].format(n=number)
+    if q.unit in w["changes"]:  # "1 basis point", "2 basis points"; Danish "1 basispoint", "2 basispoint"
+        singular = high is None and number in ("1", "1.0") and f"{lang}_one" in w["changes"][q.unit]
+        return w["changes"][q.unit][f"{lang}_one" if singular else lang].format(n=number)
     if q.unit in w["count_units"]:  # "4.573 MW" / "4,573 MW"
         return f"{number} {q.unit}" if q.scale == 1.0 else ""
     if q.unit is None:
