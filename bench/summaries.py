@@ -153,6 +153,8 @@ def main() -> int:
         os.environ["NEWSUM_NO_KV_FILES"] = "1"
 
     sys.path.insert(0, str(REPO))
+    from summarizer.facts import find_facts
+    from summarizer.facts.key_facts import find_key_facts
     from summarizer.language import detect
     from summarizer.models import load_model
     from summarizer.pipeline import load_article
@@ -170,9 +172,13 @@ def main() -> int:
             rows.append({"page": page.name, "error": f"{type(exc).__name__}: {exc}"})
             print(f"{page.name}: {rows[-1]['error']}", file=sys.stderr)
             continue
+        # as the pipeline does: facts and key facts first (no model), so a failed translation shows key figures
+        facts = find_facts(article.text)
+        key_facts = find_key_facts(article.text, article.title, facts.claims, facts.tickers)
         tokens_before, gen_before = model.completion_tokens, model.seconds
         t0 = time.perf_counter()
-        s = summarize(article, model, length=args.length, other_language=args.other or OTHER_LANGUAGE)
+        s = summarize(article, model, facts=facts, length=args.length, other_language=args.other or OTHER_LANGUAGE,
+                      key_facts=key_facts)
         seconds = time.perf_counter() - t0
         tokens = model.completion_tokens - tokens_before
         row = {

@@ -64,6 +64,9 @@ def test_right_summaries_pass_in_both_languages(summary, lang):
      "not in the article"),
     ("Eksporten faldt 1.2 pct., mens DAX steg 0,4 pct.", "da", "a number not written the Danish way"),
     ("Exports fell 1,2% while the DAX rose 0,4%.", "en", "a number not written the English way"),
+    ("Hedgefonde har bemærkede, at eksporten faldt 1,2 pct.", "da", "a past tense after 'har'"),
+    ("Eksporten er falder sig 1,2 pct.", "da", "a finite verb after"),
+    ("Eksporten faldt 1,2 pct. i mars.", "da", "a Norwegian or Swedish word"),
 ])
 def test_each_kind_of_wrong_sentence_is_caught_with_its_word(summary, lang, reason):
     found = problems(summary, lang)

@@ -214,6 +214,30 @@ _NUMBER_FORMATS = {
 }
 
 
+# Danish verb forms a small model gets wrong: a past tense after "har"/"havde" where the participle is meant
+# ("har bemærkede" for "har bemærket"), and a finite verb after "er"/"var" ("er klarer sig" for "klarer sig").
+_PAST_AFTER_HAVE = re.compile(r"\b(?:har|havde)\s+(?P<word>[a-zæøå]{3,}ede)\b")
+_FINITE_AFTER_BE = re.compile(r"\b(?:er|var)\s+(?P<word>[a-zæøå]{3,}er)\s+sig\b")
+
+
+def grammar_problems(sentence: str, language: str) -> list[Problem]:
+    """Danish only: the verb forms above, and Norwegian or Swedish words (meaning_words.json)."""
+    if language != "da":
+        return []
+    out = []
+    for m in _PAST_AFTER_HAVE.finditer(sentence):
+        participle = m.group("word")[:-3] + "et"
+        if dictionary.available("da") and dictionary.is_word(participle, "da"):
+            out.append(Problem(f"a past tense after '{m.group(0).split()[0]}' (the participle is '{participle}')",
+                               m.group("word"), sentence))
+    for m in _FINITE_AFTER_BE.finditer(sentence):
+        out.append(Problem("a finite verb after 'er'/'var'", m.group("word"), sentence))
+    neighbours = set(meaning_words()["neighbour_words"]["da"])
+    out += [Problem("a Norwegian or Swedish word, not Danish", w, sentence) for w in WORD.findall(sentence)
+            if w in neighbours]
+    return out
+
+
 def number_format_problems(sentence: str, language: str) -> list[Problem]:
     found = [m.group(0) for m in _NUMBER_FORMATS["any"].finditer(sentence)]
     found += [m.group(0) for m in _NUMBER_FORMATS[language].finditer(sentence)] if language in _NUMBER_FORMATS else []
@@ -240,6 +264,7 @@ def meaning_problems(block: str, language: str, index: ArticleIndex) -> list[Pro
         sentence = block[s.start : s.end]
         out += non_words(sentence, language, index)
         out += number_format_problems(sentence, language)
+        out += grammar_problems(sentence, language)
         out += country_problems(sentence, index)
         out += direction_problems(sentence, index)
         out += attribution_problems(sentence, index)
