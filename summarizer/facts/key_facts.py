@@ -102,7 +102,8 @@ def find_key_facts(text: str, title: str | None, claims: list[Claim], tickers: l
         if len(kept) == MAX_KEY_FACTS:
             break
         if not any(check(s, text, article_quantities=quantities, article_symbols=symbols)
-                   or meaning_problems(s, language, index) for language, s in (("en", f.en), ("da", f.da))):
+                   or meaning_problems(s, language, index, words=False)  # template words: no dictionary needed
+                   for language, s in (("en", f.en), ("da", f.da))):
             kept.append(f)
     return kept
 

@@ -45,13 +45,21 @@ def _paths(language: str) -> list[Path]:
     return found
 
 
-@lru_cache(maxsize=4)
-def _dictionaries(language: str) -> tuple:
+@lru_cache(maxsize=8)
+def _dictionary(path: Path):
     try:
         from spylls.hunspell import Dictionary
     except ImportError:  # spylls is a dependency; a broken install skips the check rather than crash
-        return ()
-    return tuple(Dictionary.from_files(str(p)) for p in _paths(language))
+        return None
+    return Dictionary.from_files(str(path))
+
+
+def _dictionaries(language: str):
+    """language's dictionaries, each read when first needed (en_GB only for a word en_US lacks)."""
+    for path in _paths(language):
+        d = _dictionary(path)
+        if d is not None:
+            yield d
 
 
 @lru_cache(maxsize=4)
@@ -59,9 +67,10 @@ def _roots(language: str) -> frozenset[str]:
     return frozenset(w.stem.lower() for d in _dictionaries(language) for w in d.dic.words)
 
 
+@lru_cache(maxsize=4)
 def available(language: str) -> bool:
-    """Whether a dictionary for language is installed (loading it the first time: ~1.5 s a language)."""
-    return bool(_dictionaries(language))
+    """Whether a dictionary for language is installed (reading it the first time: ~1.5 s a language)."""
+    return next(_dictionaries(language), None) is not None
 
 
 @lru_cache(maxsize=4)
@@ -71,7 +80,7 @@ def _loanwords(language: str) -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def _lookup(word: str, language: str) -> bool:
-    if word.lower() in _roots(language):
+    if language == "da" and word.lower() in _roots(language):
         return True
     return any(d.lookup(word) or d.lookup(word.lower()) for d in _dictionaries(language))
 

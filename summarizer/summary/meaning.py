@@ -123,7 +123,8 @@ def direction_problems(sentence: str, index: ArticleIndex) -> list[Problem]:
     return out
 
 
-def clause_problems(clause: str, sentence: str, language: str, index: ArticleIndex) -> list[Problem]:
+def clause_problems(clause: str, sentence: str, language: str, index: ArticleIndex, *,
+                    prefixes: bool = True) -> list[Problem]:
     """Polarity, negation and years of one clause against the article sentences it may come from."""
     out = []
     sources = index.sources(clause, language)
@@ -135,7 +136,7 @@ def clause_problems(clause: str, sentence: str, language: str, index: ArticleInd
                 side = next(iter(sides))
                 words = {w.lower() for w in WORD.findall(clause)} & set(meaning_words()["polarity_axes"][axis][side])
                 out.append(Problem(f"says the opposite of the article ({axis})", min(words), sentence))
-    out += negation_problems(clause, sentence, language, index, sources)
+    out += negation_problems(clause, sentence, language, index, sources, prefixes=prefixes)
     for q in find_quantities(clause):
         if q.kind != "year":
             continue
@@ -257,17 +258,19 @@ def lost_names(source: str, translation: str) -> list[Problem]:
     return out
 
 
-def meaning_problems(block: str, language: str, index: ArticleIndex) -> list[Problem]:
-    """The meaning problems of block (a summary in language) against the article index, in order."""
+def meaning_problems(block: str, language: str, index: ArticleIndex, *, words: bool = True) -> list[Problem]:
+    """The meaning problems of block (a summary in language) against the article index, in order. words:
+    False skips what needs the dictionary, non-words and negative prefixes (a sentence written from a
+    template has no words of its own to misspell or negate)."""
     out: list[Problem] = []
     for s in split_sentences(block):
         sentence = block[s.start : s.end]
-        out += non_words(sentence, language, index)
+        out += non_words(sentence, language, index) if words else []
         out += number_format_problems(sentence, language)
         out += grammar_problems(sentence, language)
         out += country_problems(sentence, index)
         out += direction_problems(sentence, index)
         out += attribution_problems(sentence, index)
         for clause in CLAUSE_BREAK.split(sentence):
-            out += clause_problems(clause, sentence, language, index)
+            out += clause_problems(clause, sentence, language, index, prefixes=words)
     return out

@@ -83,11 +83,12 @@ def in_article_language(words, language: str, index: ArticleIndex) -> set[str]:
 
 
 def negation_problems(clause: str, sentence: str, language: str, index: ArticleIndex,
-                       sources: list[int]) -> list[Problem]:
+                       sources: list[int], *, prefixes: bool = True) -> list[Problem]:
     """A negation added (the summary negates what the article states) or dropped (the summary states
-    what the article negates). The negated words are what tell: the few content words after "not"/"ikke"."""
+    what the article negates). The negated words are what tell: the few content words after "not"/"ikke".
+    prefixes: False leaves out negative prefixes ("urentabel"), which need the dictionary."""
     out = []
-    same = language == index.language
+    same = language == index.language and prefixes
     article_negated = [negated(s, index.language, same) for s in index.sentences]
     for phrase in _negated_phrases(clause):
         first = in_article_language(phrase[:1], language, index)  # the word the negation is on
