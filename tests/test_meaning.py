@@ -160,6 +160,17 @@ def test_a_translation_that_lost_a_sentence_gets_the_key_figures_it_does_not_sta
     assert any("key figures the translation left out" in i for i in s.grounding_issues)
 
 
+def test_danish_verb_slips_are_put_right_where_the_form_is_certain():
+    from summarizer.summary.meaning import repair_grammar
+
+    assert repair_grammar("Russell 2000 er klarer sig dårligere end S&P 500.", "da") == (
+        "Russell 2000 klarer sig dårligere end S&P 500.")
+    assert repair_grammar("Hedgefonde har bemærkede problemerne.", "da") == "Hedgefonde har bemærket problemerne."
+    assert repair_grammar("Butikkerne er lukkede, og banken har haft et godt år.", "da") == (
+        "Butikkerne er lukkede, og banken har haft et godt år.")
+    assert repair_grammar("It is closed.", "en") == "It is closed."
+
+
 def test_a_translation_that_loses_a_name_fails():
     from summarizer.summary.meaning import lost_names
 

@@ -16,6 +16,7 @@ the model's "kasserindeksen"; "full"+"året" is too short a head to be taken on 
 from __future__ import annotations
 
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,8 +46,16 @@ def _paths(language: str) -> list[Path]:
     return found
 
 
-@lru_cache(maxsize=8)
+_READING = threading.Lock()  # one reader of the files at a time: read_ahead() and a check never both read one
+
+
 def _dictionary(path: Path):
+    with _READING:
+        return _read(path)
+
+
+@lru_cache(maxsize=8)
+def _read(path: Path):
     try:
         from spylls.hunspell import Dictionary
     except ImportError:  # spylls is a dependency; a broken install skips the check rather than crash
@@ -65,6 +74,18 @@ def _dictionaries(language: str):
 @lru_cache(maxsize=4)
 def _roots(language: str) -> frozenset[str]:
     return frozenset(w.stem.lower() for d in _dictionaries(language) for w in d.dic.words)
+
+
+def read_ahead(language: str) -> None:
+    """Read language's dictionary in a background thread: started before the model writes the summary,
+    the reading (pure Python, ~1.5 s for Danish) overlaps the decoding, which runs outside Python's lock."""
+
+    def read() -> None:
+        next(_dictionaries(language), None)
+        if language == "da":
+            _roots(language)
+
+    threading.Thread(target=read, name=f"newsum-dictionary-{language}", daemon=True).start()
 
 
 @lru_cache(maxsize=4)

@@ -239,6 +239,22 @@ def grammar_problems(sentence: str, language: str) -> list[Problem]:
     return out
 
 
+def repair_grammar(sentence: str, language: str) -> str:
+    """The two Danish verb slips above, put right where the right form is certain: "er klarer sig" ->
+    "klarer sig", "har bemærkede" -> "har bemærket" (when the dictionary has the participle). Cheaper and
+    safer than asking the model again, which may trade a slip for a wrong meaning."""
+    if language != "da":
+        return sentence
+
+    def participle(m: re.Match) -> str:
+        word = m.group("word")
+        form = word[:-3] + "et"
+        return m.group(0).replace(word, form) if dictionary.available("da") and dictionary.is_word(form, "da") else m.group(0)
+
+    sentence = _PAST_AFTER_HAVE.sub(participle, sentence)
+    return _FINITE_AFTER_BE.sub(lambda m: m.group(0).split(None, 1)[1], sentence)
+
+
 def number_format_problems(sentence: str, language: str) -> list[Problem]:
     found = [m.group(0) for m in _NUMBER_FORMATS["any"].finditer(sentence)]
     found += [m.group(0) for m in _NUMBER_FORMATS[language].finditer(sentence)] if language in _NUMBER_FORMATS else []
