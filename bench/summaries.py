@@ -82,8 +82,12 @@ def hunspell_unknown(text: str, language: str, article_text: str) -> tuple[int, 
     from summarizer.summary import dictionary
 
     in_article = {w.lower() for w in re.findall(r"[^\W\d_]+", article_text)}
-    words = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 2 and not (w.isupper() and len(w) <= 6)]
-    unknown = [w for w in words if w.lower() not in in_article and not dictionary._lookup(w, language)]
+    # "pct." and "mia." are in the Danish dictionary with their period: look a word up with it when it has one
+    words = [w for w in re.findall(r"[^\W\d_]+\.?", text) if len(w.rstrip(".")) > 2
+             and not (w.rstrip(".").isupper() and len(w.rstrip(".")) <= 6)]
+    unknown = [w for w in words if w.rstrip(".").lower() not in in_article
+               and not dictionary._lookup(w.rstrip("."), language)
+               and not (w.endswith(".") and dictionary._lookup(w, language))]
     return len(unknown), len(words)
 
 

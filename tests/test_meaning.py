@@ -160,6 +160,12 @@ def test_a_translation_that_lost_a_sentence_gets_the_key_figures_it_does_not_sta
     assert any("key figures the translation left out" in i for i in s.grounding_issues)
 
 
+def test_a_danish_passive_move_is_a_direction():
+    article = Article(title="Renten sænkes", paragraphs=["Renten på udlån sænkes til 3,50 pct. fra fredag."], language="da")
+    assert any("opposite" in p for p in problems("The lending rate is raised to 3.50%.", "en", article))
+    assert problems("The lending rate is lowered to 3.50%.", "en", article) == []
+
+
 def test_danish_verb_slips_are_put_right_where_the_form_is_certain():
     from summarizer.summary.meaning import repair_grammar
 
