@@ -7,9 +7,13 @@ from the words between the name and the verb (none or "-aktien"/"shares": the sh
 index; "s omsætning"/"'s revenue": revenue ...) or from "Aktien i X"/"shares of X" before the name.
 Anything else is left out: a fact is rendered only when every piece of its template is filled.
 
-The sentence is then written from a template per metric and shape (data/key_fact_templates.tsv) with
-each language's own number format ("2,4 pct." / "2.4%", "58,7 mia. kr." / "DKK 58.7bn"), and kept only
-when newsum's own check finds every figure of it in the article.
+This module reads that shape (a security's move, also "since the end of March", "so far this year",
+"from a year earlier", "as much as", and EPS estimates cut or raised); figure_facts.py reads rate
+decisions and figures against what they were before, market_facts.py yields, currencies, orders and bond
+prices. The sentence is then written from a template per metric and shape (data/key_fact_templates.tsv,
+fact_text.py) with each language's own number format ("2,4 pct." / "2.4%", "58,7 mia. kr." / "DKK
+58.7bn"), and kept only when it passes the checks every summary sentence passes: every figure in the
+article, and the meaning checks (whose figure, its direction, negation).
 """
 
 from __future__ import annotations
