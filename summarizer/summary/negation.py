@@ -82,6 +82,10 @@ def in_article_language(words, language: str, index: ArticleIndex) -> set[str]:
     return words
 
 
+MIN_CONTENT_SHARED = 4  # words a clause shares with an article sentence for it to be where the clause is from
+CONTENT_SHARE = 0.6
+
+
 def negation_problems(clause: str, sentence: str, language: str, index: ArticleIndex,
                        sources: list[int], *, prefixes: bool = True) -> list[Problem]:
     """A negation added (the summary negates what the article states) or dropped (the summary states
@@ -109,9 +113,17 @@ def negation_problems(clause: str, sentence: str, language: str, index: ArticleI
         if stating or strong:
             out.append(Problem("negated, but the article states it", " ".join(phrase), sentence))
             return out
+    clause_words = in_article_language({w.lower() for w in WORD.findall(clause)} - function_words(), language, index)
+    # Names pull a clause towards the sentence that names the speaker ("..., siger investeringsstrateg X");
+    # what the clause says may be in another one: any sentence sharing most of its words is a source too.
+    tokens = WORD.findall(clause)
+    content = in_article_language({w.lower() for k, w in enumerate(tokens) if k == 0 or not w[:1].isupper()}
+                                  - function_words(), language, index)  # its words, not its names
+    enough = max(MIN_CONTENT_SHARED, round(CONTENT_SHARE * len(content)))
+    sources = sources + [i for i in range(len(index.sentences))
+                         if i not in sources and shared(content, index.words[i]) >= enough]
     if negated(clause, language, same) or not sources:
         return out
-    clause_words = in_article_language({w.lower() for w in WORD.findall(clause)} - function_words(), language, index)
     # The clause of each source sentence that the summary's clause is from ("X rose, but Y did not").
     closest = [max(clauses(index.sentences[i]), key=lambda c: shared(clause_words, {w.lower() for w in WORD.findall(c)}))
                for i in sources]
