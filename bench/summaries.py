@@ -69,7 +69,7 @@ def known_word_rate(text: str, language: str, article: str) -> float:
 
 
 def _page_path(name: str) -> Path:
-    for folder in (REPO / "samples", FINANCE_DEV):
+    for folder in (REPO / "samples", FINANCE_DEV, FINANCE_DEV.parent.parent / "zyte" / "html"):
         if (folder / name).exists():
             return folder / name
     raise FileNotFoundError(name)

@@ -114,6 +114,7 @@ def test_a_metric_sentence_about_the_articles_company_names_it():
     "Novo Nordisk's revenue was DKK 58.7bn against analysts' DKK 58.3bn.",  # an estimate, not a year earlier
     "The Fed official sees the federal funds rate ending 2024 at 4.6%.",  # a projection, not a decision
     "The euro's rise of 0.2% to $1.0412 helped exporters.",  # the currency is not what the clause moves
+    "Japan's Nikkei futures NKc1 lost 0.66% overnight.",  # the index's futures, not the index
     "Efter ordren steg aktien i Vestas i formiddagshandlen efter analytikernes anbefaling 6,8 pct.",  # far verb
     "Sales at Amazon Web Services rose 12% to $22.1 billion.",  # the name goes on: another entity
     "The 10-year Treasury yield, a benchmark for mortgages, fell 5 basis points.",  # the clause breaks
@@ -150,6 +151,8 @@ def test_at_most_five_the_headlines_first():
     ("US 10-year Treasury yields fell 5 basis points to 4.21% after jobless claims rose.", "",
      ("The 10-year Treasury yield fell 5 basis points to 4.21%.",
       "Den amerikanske 10-årige statsrente faldt 5 basispoint til 4,21 pct.")),
+    ("Pandora shares are up 39 percent, while the C25 is down 2 percent.", "",
+     ("Pandora shares have risen 39%.", "Pandora-aktien er steget 39 pct.")),  # a state, in the perfect
     ("Den svenske krone faldt efter meddelelsen 0,6 pct. over for euroen.", "",
      ("The Swedish krona fell 0.6% against the euro.", "Den svenske krone faldt 0,6 pct. over for euroen.")),
     ("Ørsted fik i andet kvartal ordrer på i alt 1.200 MW.", "",

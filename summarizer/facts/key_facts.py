@@ -36,6 +36,8 @@ from summarizer.values import Claim, KeyFact, TickerHit
 
 MAX_KEY_FACTS = 5
 CHANGE_UNITS = ("%", "pp", "bp")
+_INDEX_GAP = re.compile(r"\s*(?:-?indekset|-?indeks|index)?\s*(?:\([^()]{1,20}\))?\s*(?:(?:has|have|had|is|was|har|er|var|"
+                        r"just|also|også|then|så)\s+)*", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:]\s|\s(?:mens|men|og|while|and|but|after|efter)\s")
 # "godt 2 pct.", "roughly 45%": the sentence does not give the figure exactly; a key fact would
 _APPROXIMATE = re.compile(r"\b(?:godt|knap|knapt|ca\.|cirka|omkring|næsten|over|under|mere end|mindre end|op mod|"
@@ -51,6 +53,7 @@ def _patterns() -> dict[str, re.Pattern]:
     return {
         "bound": re.compile(rf"\b(?:{alternation(w['bound_words'])})\s*$", re.I),
         "verb": re.compile(rf"\b(?:{verbs})\b", re.I),
+        "state": re.compile(r"\b(?:is|are|er)\s+(?:now\s+|nu\s+)?(?:up|down|oppe|nede)\b", re.I),
         "perfect": re.compile(rf"\b(?:{alternation(w['perfect_moves']['da'] + w['perfect_moves']['en'])})\b", re.I),
         # "have been cut by 7%": how a forecast moves, not a price
         "adjust": re.compile(rf"\b(?:{alternation(w['adjust_verbs']['da'] + w['adjust_verbs']['en'])})\b", re.I),
@@ -185,6 +188,8 @@ def _fact(text: str, claim: Claim, hit: TickerHit, hits: list[TickerHit], lang: 
     level = _level(sentence, quantities[change_index + 1:], change, metric)
     year = _metric_year(before, between, metric) if metric in words()["metrics_with_year"] else None
     period = sentence_period(sentence, change.end)
+    if period is None and _patterns()["state"].search(between):
+        period = "since:event"  # "is up 24.5%": a state since a time the sentence does not say ("has risen")
     if since_event(sentence, change.end):
         if not _patterns()["perfect"].search(between):
             return None  # "faldt 4 pct., siden ...": a period the fact cannot name
@@ -206,7 +211,13 @@ def _metric(before: str, between: str, hit: TickerHit) -> str | None:
     if not named and re.search(r"\b(?:for|of|in|on|i|på|af)\s+(?:the\s+)?$", before):
         return None  # "estimates for the S&P 500 rose": something of the index, not the index
     if hit.symbol.startswith("^"):  # an index moves, or what analysts expect of its companies does
-        return "index" if not named else named[0] if named in (["eps_estimates"],) else None
+        if named == ["eps_estimates"]:
+            return named[0]
+        verb = _patterns()["verb"].search(between)
+        # "Nikkei futures NKc1 lost 0.66%": between the index and its verb only "index", its symbol or an auxiliary
+        if named or verb is None or not _INDEX_GAP.fullmatch(between[:verb.start()]):
+            return None
+        return "index"
     if len(named) == 1:
         return named[0]
     if not named and re.match(r"^\s+\w+", between) and len(between.split()) <= 3:
