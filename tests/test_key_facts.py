@@ -162,6 +162,9 @@ def test_at_most_five_the_headlines_first():
       "Kursen på den 30-årige fastforrentede 4 pct.-obligation steg til 98,6 fra 97,9 dagen før.")),
     ("Samtidig holdt Norges Bank renten uændret på 4,5 pct.", "",
      ("Norges Bank held its policy rate at 4.5%.", "Norges Bank holdt renten uændret på 4,5 pct.")),
+    ("Following the ECB's move, the Federal Reserve cut its benchmark rate by 25 basis points to 5%.", "",
+     ("The Federal Reserve cut its policy rate by 25 basis points to 5%.",
+      "Federal Reserve sænkede renten med 25 basispoint til 5 pct.")),
     ("Norges Bank hævede torsdag renten med 0,25 procentpoint til 4,5 pct.", "",
      ("Norges Bank raised its policy rate by 0.25 percentage points to 4.5%.",
       "Norges Bank hævede renten med 0,25 procentpoint til 4,5 pct.")),
@@ -192,6 +195,12 @@ def test_a_sentence_about_the_stock_belongs_to_the_company_of_the_headline():
             "Aktien steg ved åbningen 5,1 pct. til 162,90 kr., mens C25-indekset steg 0,7 pct.")
     assert key_facts(text, "Danske Bank opjusterer")[0] == (
         "Danske Bank shares rose 5.1% to DKK 162.90.", "Danske Bank-aktien steg 5,1 pct. til 162,90 kr.")
+
+
+def test_orders_belong_to_the_company_named_before_them_anywhere_in_the_article():
+    text = "Vindmøllemarkedet er presset af renterne.\n\nØrsted steg 2 pct.\n\nVestas fik i tredje kvartal ordrer på 4.573 MW."
+    assert ("Vestas received orders of 4,573 MW in the third quarter.",
+            "Vestas fik ordrer på 4.573 MW i tredje kvartal.") in key_facts(text)
 
 
 def test_ranges_written_with_the_currency_before_and_the_scale_after_are_read_whole():

@@ -96,15 +96,16 @@ def _figure_at(quantities: list[Quantity], i: int, sentence: str) -> tuple[Quant
 
 def _rate_decision(sentence: str, quantities: list[Quantity], claim: Claim) -> KeyFact | None:
     p, w = _patterns(), words()
-    bank = p["bank"].search(sentence)
-    if bank is None:
-        return None
-    m = p["rate"].search(sentence, bank.end())
-    if m is None or _CLAUSE_BREAK.search(sentence[bank.end():m.start()]) or m.start() - bank.end() > 40:
-        # "Samtidig holdt Norges Bank renten uændret": the verb before the bank (Danish word order)
+    m = p["rate"].search(sentence)
+    # whose decision: the bank named nearest before the verb ("Following the ECB, the Fed cut ...": the Fed)
+    banks = list(p["bank"].finditer(sentence, 0, m.start())) if m else []
+    if banks and not _CLAUSE_BREAK.search(sentence[banks[-1].end():m.start()]) and m.start() - banks[-1].end() <= 40:
+        bank = banks[-1].group(0)
+    else:  # "Samtidig holdt Norges Bank renten uændret": the verb before the bank (Danish word order)
         m = p["rate_inverted"].search(sentence)
-        if m is None or m.group("bank") != bank.group(0):
+        if m is None:
             return None
+        bank = m.group("bank")
     verb = m.group("verb").lower()
     directions = [d for d, v in w["rate_verbs"].items() if verb in (x.lower() for x in v["da"] + v["en"])]
     if m.group("particle"):  # "sætter renten ned"
@@ -146,14 +147,14 @@ def _rate_decision(sentence: str, quantities: list[Quantity], claim: Claim) -> K
         shape = "hold+range" if high is not None else "hold"
     else:
         shape = "+".join(s for s, q in (("change", change), ("level", level)) if q is not None)
-    bank_row = next(b for b in w["central_banks"] if bank.group(0) in b["names"])
+    bank_row = next(b for b in w["central_banks"] if bank in b["names"])
     out = fill("rate", shape, subject={"da": bank_row["da"], "en": bank_row["en"]},
                verb=w["rate_render"].get(direction, both("")), rate=w["rates"][metric]["name"],
                change=change_text, level=level_text)
     if out is None:
         return None
     headline = change or level
-    return KeyFact(subject=bank.group(0), symbol=None, metric=metric, direction=direction, value=headline.value,
+    return KeyFact(subject=bank, symbol=None, metric=metric, direction=direction, value=headline.value,
                    unit=headline.unit, level=level.amount if level is not None else None,
                    level_unit=level.unit if level is not None else None, period=None, source=claim.attributed_to,
                    en=out["en"], da=out["da"], start=claim.start, end=claim.end,

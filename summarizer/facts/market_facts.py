@@ -187,7 +187,7 @@ def _orders(sentence: str, quantities: list[Quantity], claim: Claim, hits: list[
         m = _patterns()["orders"].search(sentence[:q.start])
         if m is None or q.kind in ("year", "date"):
             continue
-        named = [h for h in hits if h.end <= m.start() and not h.symbol.startswith("^")]
+        named = [h for h in hits if h.end - claim.start <= m.start() and not h.symbol.startswith("^")]
         subject = first_mention.get(named[-1].symbol, named[-1]) if named else (None if hits else owner)
         high = quantities[i + 1] if (i + 1 < len(quantities) and quantities[i + 1].unit == q.unit
                                      and re.fullmatch(r"\s?[-–]\s?", sentence[q.end:quantities[i + 1].start])) else None
