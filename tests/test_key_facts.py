@@ -203,6 +203,13 @@ def test_orders_belong_to_the_company_named_before_them_anywhere_in_the_article(
             "Vestas fik ordrer på 4.573 MW i tredje kvartal.") in key_facts(text)
 
 
+def test_two_yields_with_the_same_move_are_two_facts():
+    facts = key_facts("The 2-year Treasury yield fell 5 basis points to 4.60%.\n\nThe 10-year Treasury yield "
+                      "fell 5 basis points to 4.21%.")  # (these readers take one fact a sentence)
+    assert [en for en, _ in facts] == ["The 2-year Treasury yield fell 5 basis points to 4.60%.",
+                                       "The 10-year Treasury yield fell 5 basis points to 4.21%."]
+
+
 def test_ranges_written_with_the_currency_before_and_the_scale_after_are_read_whole():
     qs = find_quantities("guidance of DKK 18-20bn, EBITDA of $1-6bn")
     assert [(q.unit, q.amount) for q in qs] == [("DKK", 18e9), ("DKK", 20e9), ("USD", 1e9), ("USD", 6e9)]

@@ -70,10 +70,10 @@ def _patterns() -> dict[str, re.Pattern]:
 def find_key_facts(text: str, title: str | None, claims: list[Claim], tickers: list[TickerHit]) -> list[KeyFact]:
     """The article's key facts, the headline's first, at most MAX_KEY_FACTS, each rendered in both languages."""
     lang = guess_language(text)
+    tickers = sorted(tickers, key=lambda h: h.start)
     first_mention = {}
     for h in tickers:
         first_mention.setdefault(h.symbol, h)
-    tickers = sorted(tickers, key=lambda h: h.start)
     main = _main_company(tickers, title, text.find("\n\n") if "\n\n" in text else len(text))
     starts = [h.start for h in tickers]
     candidates: list[KeyFact] = []
@@ -93,7 +93,7 @@ def find_key_facts(text: str, title: str | None, claims: list[Claim], tickers: l
     # the same move said twice (the lead and the body): the telling with a level wins, else the first
     best: dict[tuple, KeyFact] = {}
     for f in candidates:
-        key = (f.symbol, f.metric, f.direction, f.value, f.unit)
+        key = (f.symbol or f.subject.lower(), f.metric, f.direction, f.value, f.unit)  # a yield, a bank: by name
         if key not in best or (best[key].level is None and f.level is not None):
             best[key] = f
     headline = (title or "").lower()
