@@ -52,9 +52,10 @@ def _is_danish(text: str) -> bool:
 
 def test_oeu_sample_bilingual_summary(model):
     article = oeu_article()
-    from summarizer.summary.write import summarize
+    from summarizer.pipeline import analyse
 
-    s = summarize(article, model)
+    report = analyse(article, model=model)  # as `newsum` runs it: key facts found first, then the summary
+    s = report.summary
     assert s.en.strip() and s.da.strip(), s
     assert s.source_language == "en"
     assert _is_danish(s.da), s.da
@@ -64,13 +65,17 @@ def test_oeu_sample_bilingual_summary(model):
         assert check(s.en, source) == [] and check(s.da, source) == []
     else:
         assert s.grounding_issues, "ungrounded must say why"
+    # The article's names reach both blocks. A Danish sentence that failed its checks is left out, visibly
+    # (flagged), and the key figures for it follow; the Russell 2000, the article's subject, is there either way.
+    left_out = any(i.startswith("da: left out") for i in s.grounding_issues)
     for name in ("Russell 2000", "S&P 500"):
         assert name in s.en, s.en
-        assert name in s.da, s.da
-    assert len(s.en.split()) <= 75 and len(s.da.split()) <= 75
+        assert name in s.da or (left_out and name != "Russell 2000"), (s.da, s.grounding_issues)
+    key_words = sum(len(k.da.split()) for k in report.key_facts or [])
+    assert len(s.en.split()) <= 75 and len(s.da.split()) <= 75 + key_words + 6
     assert not s.en.lower().startswith(("here is", "summary", "sure")), s.en
     # A rerun is served from the on-disk cache: no model time.
-    again = summarize(article, model)
+    again = analyse(article, model=model).summary
     assert (again.en, again.da) == (s.en, s.da)
     assert again.timings["total"] < 1.0
 
