@@ -21,6 +21,9 @@ def words() -> dict:
     return data_json("key_facts.json")
 
 
+RANGE_JOINT = re.compile(r"\s?[-–]\s?|\s(?:til|to)\s")  # "18-20 mia. kr.", "5.25% to 5.5%"
+
+
 @lru_cache(maxsize=1)
 def templates() -> dict[tuple[str, str], dict[str, str]]:
     """(metric, shape) -> {"da": template, "en": template}."""
@@ -74,6 +77,17 @@ def figure_text(low: Quantity, high: Quantity | None = None) -> dict[str, str] |
     """A figure in both languages, or None when either cannot be written correctly."""
     out = {lang: figure(low, lang, high=high) for lang in ("da", "en")}
     return out if all(out.values()) else None
+
+
+def figure_at(quantities: list[Quantity], i: int, sentence: str) -> tuple[Quantity, Quantity | None, int]:
+    """The figure starting at quantities[i]: (low, high or None, index after it). "18-20 mia. kr." is one."""
+    q = quantities[i]
+    if i + 1 < len(quantities):
+        nxt = quantities[i + 1]
+        if (RANGE_JOINT.fullmatch(sentence[q.end:nxt.start]) and nxt.unit == q.unit and nxt.scale == q.scale
+                and nxt.kind not in ("year", "date") and nxt.value > q.value):
+            return q, nxt, i + 2
+    return q, None, i + 1
 
 
 def genitive(name: str, lang: str) -> str:

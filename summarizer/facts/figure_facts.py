@@ -18,13 +18,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from summarizer.facts.fact_text import both, fill, figure_text as _text, genitive, period_phrase, sentence_period, words
+from summarizer.facts.fact_text import both, figure_at, figure_text, fill, genitive, period_phrase, sentence_period, words
 from summarizer.facts.market_facts import market_fact
 from summarizer.facts.quantities import Quantity, find_quantities
 from summarizer.text import alternation
 from summarizer.values import Claim, KeyFact, TickerHit
 
-_RANGE_JOINT = re.compile(r"\s?[-–]\s?|\s(?:til|to)\s")
 _CLAUSE_BREAK = re.compile(r"[;:]\s|\.\s|\s(?:mens|men|while|but)\s")
 
 
@@ -83,17 +82,6 @@ def figure_facts(text: str, claims: list[Claim], tickers: list[TickerHit], first
     return out
 
 
-def _figure_at(quantities: list[Quantity], i: int, sentence: str) -> tuple[Quantity, Quantity | None, int]:
-    """The figure starting at quantities[i]: (low, high or None, index after it). "18-20 mia. kr." is one."""
-    q = quantities[i]
-    if i + 1 < len(quantities):
-        nxt = quantities[i + 1]
-        if (_RANGE_JOINT.fullmatch(sentence[q.end:nxt.start]) and nxt.unit == q.unit and nxt.scale == q.scale
-                and nxt.kind not in ("year", "date") and nxt.value > q.value):
-            return q, nxt, i + 2
-    return q, None, i + 1
-
-
 def _rate_decision(sentence: str, quantities: list[Quantity], claim: Claim) -> KeyFact | None:
     p, w = _patterns(), words()
     m = p["rate"].search(sentence)
@@ -124,7 +112,7 @@ def _rate_decision(sentence: str, quantities: list[Quantity], claim: Claim) -> K
         gap = p["rate_figure"].fullmatch(sentence, pos, quantities[i].start)
         if gap is None:
             break
-        low, hi, i = _figure_at(quantities, i, sentence)
+        low, hi, i = figure_at(quantities, i, sentence)
         prep = gap.group("prep").lower()
         if prep in ("med", "by") and change is None and level is None and low.unit in ("pp", "bp", "%") and hi is None:
             change = low
@@ -139,8 +127,8 @@ def _rate_decision(sentence: str, quantities: list[Quantity], claim: Claim) -> K
         return None
     if high is not None and direction != "unchanged":
         return None
-    level_text = _text(level, high) if level is not None else both("")
-    change_text = _text(change, None) if change is not None else both("")
+    level_text = figure_text(level, high) if level is not None else both("")
+    change_text = figure_text(change, None) if change is not None else both("")
     if level_text is None or change_text is None:
         return None
     if direction == "unchanged":
@@ -168,7 +156,7 @@ def _against_before(sentence: str, quantities: list[Quantity], claim: Claim, hit
         i = next((k for k, q in enumerate(quantities) if q.start >= m.end() and q.kind not in ("year", "date")), None)
         if i is None or not _plain_gap(sentence[m.end():quantities[i].start]):
             continue
-        low, high, j = _figure_at(quantities, i, sentence)
+        low, high, j = figure_at(quantities, i, sentence)
         pos = (high or low).end
         per_share = p["per_share"].match(sentence, pos)
         pos = per_share.end() if per_share else pos
@@ -180,7 +168,7 @@ def _against_before(sentence: str, quantities: list[Quantity], claim: Claim, hit
         marker = p["marker"].fullmatch(sentence, pos, quantities[j].start)
         if marker is None:
             continue
-        prev_low, prev_high, _ = _figure_at(quantities, j, sentence)
+        prev_low, prev_high, _ = figure_at(quantities, j, sentence)
         if prev_low.unit != low.unit or low.unit not in w["currencies"] | {"%": None}:
             continue
         after = (prev_high or prev_low).end
@@ -244,7 +232,7 @@ def _render_against(sentence: str, m: re.Match, claim: Claim, subject: TickerHit
     if qualifier:
         extra = w["qualifier_names"][qualifier]
         name = {key: f"{name[key]} {extra[key[:2]]}" for key in name}
-    level, previous = _text(low, high), _text(prev_low, prev_high)
+    level, previous = figure_text(low, high), figure_text(prev_low, prev_high)
     if level is None or previous is None:
         return None
     if per_share:

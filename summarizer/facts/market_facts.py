@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from summarizer.facts.claims import move_direction
-from summarizer.facts.fact_text import both, fill, figure_text, period_phrase, sentence_period, words
+from summarizer.facts.fact_text import both, figure_at, figure_text, fill, period_phrase, sentence_period, words
 from summarizer.facts.quantities import Quantity
 from summarizer.text import alternation
 from summarizer.values import Claim, KeyFact, TickerHit
@@ -189,8 +189,7 @@ def _orders(sentence: str, quantities: list[Quantity], claim: Claim, hits: list[
             continue
         named = [h for h in hits if h.end - claim.start <= m.start() and not h.symbol.startswith("^")]
         subject = first_mention.get(named[-1].symbol, named[-1]) if named else (None if hits else owner)
-        high = quantities[i + 1] if (i + 1 < len(quantities) and quantities[i + 1].unit == q.unit
-                                     and re.fullmatch(r"\s?[-–]\s?", sentence[q.end:quantities[i + 1].start])) else None
+        _, high, _ = figure_at(quantities, i, sentence)
         level = figure_text(q, high)
         if subject is None or level is None:
             return None
