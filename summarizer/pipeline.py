@@ -47,13 +47,13 @@ def analyse(
     """Tickers and claims always (cheap, no model); the bilingual summary when asked (needs a model).
     facts_budget: seconds the claims may take on a huge page before they stop, flagged in Report.notes
     (settings.Settings.facts_budget: 60 s unless the config says otherwise; None: no limit)."""
-    from summarizer.facts import find_facts
+    from summarizer.facts import find_facts, subjects
 
     facts = find_facts(article.text, budget_seconds=facts_budget)
     report = Report(article=article, tickers=facts.tickers, claims=facts.claims, notes=list(facts.notes))
     from summarizer.facts.key_facts import find_key_facts
 
-    report.key_facts = find_key_facts(article.text, article.title, facts.claims, facts.tickers)
+    report.key_facts = find_key_facts(article.text, article.title, facts.claims, subjects(facts.tickers))
     if llm_extract and model is not None:
         if not model.can_chat:
             raise ModelError(f"--llm-extract needs a chat model; {model.name!r} only translates")

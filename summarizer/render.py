@@ -9,7 +9,7 @@ import html
 import json
 
 from summarizer.facts.tickers import (
-    unique_symbols,  # report.tickers has every mention; show one line per symbol
+    subject_symbols,  # report.tickers has every mention, sources too; show one line per subject's symbol
 )
 from summarizer.text import escape_controls, for_display, without_credentials
 from summarizer.values import Report, Verification
@@ -47,7 +47,7 @@ def _grounding_note(report: Report) -> str | None:
 
 
 def _ticker_lines(report: Report) -> list[str]:
-    return [f"{t.symbol}  {t.name}  ({t.text!r})" for t in unique_symbols(report.tickers or [])]
+    return [f"{t.symbol}  {t.name}  ({t.text!r})" for t in subject_symbols(report.tickers or [])]
 
 
 def _claim_lines(report: Report) -> list[str]:
@@ -110,7 +110,7 @@ def render_markdown(report: Report) -> str:
         lines.append("")
     if report.tickers is not None:
         lines += ["## Tickers", ""]
-        lines += [f"- `{t.symbol}` {t.name} (“{t.text}”)" for t in unique_symbols(report.tickers)] or ["- (none)"]
+        lines += [f"- `{t.symbol}` {t.name} (“{t.text}”)" for t in subject_symbols(report.tickers)] or ["- (none)"]
         lines.append("")
     if report.claims is not None:
         lines += ["## Claims", ""]
@@ -148,7 +148,7 @@ def render_html(report: Report) -> str:
                         for k in report.key_facts)
         body.append(f"<section><h2>Key figures / Nøgletal</h2><ul>{items}</ul></section>")
     if report.tickers is not None:
-        items = "".join(f"<li><code>{e(t.symbol)}</code> {e(t.name)}</li>" for t in unique_symbols(report.tickers))
+        items = "".join(f"<li><code>{e(t.symbol)}</code> {e(t.name)}</li>" for t in subject_symbols(report.tickers))
         body.append(f"<section><h2>Tickers</h2><ul>{items or '<li>(none)</li>'}</ul></section>")
     if report.claims is not None:
         items = "".join(f"<li>{e(x)}</li>" for x in _claim_lines(report))

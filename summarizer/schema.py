@@ -48,6 +48,17 @@ def _object(cls, keys) -> dict:
     return {"type": "object", "properties": props, "required": list(props)}
 
 
+def _ticker_schema() -> dict:
+    schema = _schema_of(TickerHit)
+    schema["properties"]["role"] = {
+        "enum": ["subject", "source"],
+        "description": "subject: the article is about it; source: a bank, broker or data provider quoted as analyst "
+                       "or publisher (added in 1.1; absent in reports stored before, where every ticker was a subject)",
+    }
+    schema["required"] = [k for k in schema["required"] if k != "role"]
+    return schema
+
+
 def report_schema() -> dict:
     article = _object(Article, ARTICLE_KEYS)
     article["properties"]["text"] = {"type": "string", "description": "paragraphs joined by blank lines; offsets index it"}
@@ -58,7 +69,7 @@ def report_schema() -> dict:
         "summary": {"type": "object", "properties": {"en": {"type": "string"}, "da": {"type": "string"}},
                     "required": ["en", "da"]},
         **summary["properties"],
-        "tickers": {"type": "array", "items": _schema_of(TickerHit)},
+        "tickers": {"type": "array", "items": _ticker_schema()},
         "claims": {"type": "array", "items": _schema_of(Claim)},
         "key_facts": {"type": "array", "items": _schema_of(KeyFact), "maxItems": 5},
         "notes": {"type": "array", "items": {"type": "string"},

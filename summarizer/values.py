@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 # Bumped when a key changes meaning or type; adding a key keeps the version (keys are never renamed).
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass
@@ -71,6 +71,9 @@ class TickerHit:
     start: int  # offsets into Article.text
     end: int
     confidence: float
+    # "subject": the article is about it; "source": a bank, broker or data provider quoted as analyst or
+    # publisher (facts/ticker_roles.py). Summaries, claims and the digest's rankings use subjects only.
+    role: str = "subject"
 
 
 @dataclass

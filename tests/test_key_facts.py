@@ -216,8 +216,19 @@ def test_ranges_written_with_the_currency_before_and_the_scale_after_are_read_wh
 
 
 def test_a_figure_of_a_company_the_lead_does_not_name_is_not_given_to_it():
+    # Brewco is in no ticker list: its result must not go to the rival the gazetteer knows
+    text = ("Brewco cut its outlook on Monday after volumes in Europe fell.\n\n"
+            "Net profit for the first half fell to €1.1 billion from €1.4 billion a year earlier.\n\n"
+            "Shares of rival Carlsberg fell 2.4% in Copenhagen.")
+    facts = key_facts(text, "Brewco cuts profit outlook")
+    assert facts == [("Carlsberg shares fell 2.4%.", "Carlsberg-aktien faldt 2,4 pct.")]
+
+
+def test_a_european_company_the_gazetteer_knows_gets_its_own_result():
     text = ("Heineken cut its outlook on Monday after volumes in Europe fell.\n\n"
             "Net profit for the first half fell to €1.1 billion from €1.4 billion a year earlier.\n\n"
             "Shares of rival Carlsberg fell 2.4% in Copenhagen.")
     facts = key_facts(text, "Heineken cuts profit outlook")
-    assert facts == [("Carlsberg shares fell 2.4%.", "Carlsberg-aktien faldt 2,4 pct.")]
+    assert facts[0] == ("Heineken's net profit fell to €1.1bn in the first half from €1.4bn a year earlier.",
+                        "Heinekens resultat efter skat faldt til 1,1 mia. euro i første halvår fra 1,4 mia. euro året før.")
+    assert ("Carlsberg shares fell 2.4%.", "Carlsberg-aktien faldt 2,4 pct.") in facts

@@ -9,13 +9,18 @@ import sys
 import pytest
 from conftest import REPO, SAMPLES
 
-from summarizer.facts.tickers import find_tickers, gazetteer, unique_symbols
+from summarizer.facts.tickers import find_tickers, gazetteer, subject_symbols, unique_symbols
 
 OEU = SAMPLES / "oeu-zerohedge-smallcap.txt"  # the seed page, as bundled
 
 
 def symbols(text: str) -> list[str]:
-    return [h.symbol for h in unique_symbols(find_tickers(text))]
+    """The symbols the text is about (subjects), one each, in order of first mention."""
+    return [h.symbol for h in subject_symbols(find_tickers(text))]
+
+
+def sources(text: str) -> list[str]:
+    return [h.symbol for h in unique_symbols(find_tickers(text)) if h.role == "source"]
 
 
 @pytest.mark.parametrize(
@@ -123,8 +128,9 @@ def test_bare_rut_needs_market_context():
         "Analytikerne havde ifølge et konsensusestimat fra Danske Bank ventet mere.",
     ],
 )
-def test_a_company_named_only_as_a_source_is_not_a_ticker(text):
-    assert find_tickers(text) == []
+def test_a_company_named_only_as_a_source_is_a_source_not_a_subject(text):
+    assert symbols(text) == []
+    assert len(sources(text)) == 1  # still there, for JSON readers, with its role
 
 
 def test_a_company_that_is_the_subject_is_a_ticker():
@@ -202,7 +208,7 @@ def test_reuters_bloomberg_codes_and_bare_index_names_with_a_move(text, expected
     ],
 )
 def test_more_source_and_name_traps(text):
-    assert find_tickers(text) == []
+    assert symbols(text) == []
 
 
 def test_a_company_speaking_about_itself_stays_a_ticker():

@@ -30,10 +30,14 @@ FLAG_LABELS = {
 
 
 def article_tickers(article: dict) -> list[dict]:
-    """The article's tickers, one per symbol, most mentioned first, with a mention count."""
+    """The article's subjects, one per symbol, most mentioned first, with a mention count. Sources (a bank
+    quoted as analyst) are left out; a report stored before tickers had roles counts every hit."""
     counts: Counter[str] = Counter()
     first: dict[str, dict] = {}
+    subjects = {hit["symbol"] for hit in article.get("tickers") or [] if hit.get("role", "subject") == "subject"}
     for hit in article.get("tickers") or []:
+        if hit["symbol"] not in subjects:
+            continue
         counts[hit["symbol"]] += 1
         first.setdefault(hit["symbol"], hit)
     return [{"symbol": s, "name": first[s].get("name") or s, "mentions": n} for s, n in counts.most_common()]

@@ -99,9 +99,9 @@ def find_claims(text: str, tickers: list[TickerHit] | None = None, *, deadline: 
     """Sentences of text that assert a checkable figure, in order, each verbatim with offsets. With a
     deadline (time.monotonic()), it stops there; with_progress also returns how far into text it got."""
     if tickers is None:
-        from summarizer.facts.tickers import find_tickers
+        from summarizer.facts.tickers import find_tickers, subjects
 
-        tickers = find_tickers(text)
+        tickers = subjects(find_tickers(text))
     lang = guess_language(text)
     ctx = _build_context(text, tickers)
     shown = _entity_display(tickers, text)

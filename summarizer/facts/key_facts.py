@@ -67,6 +67,11 @@ def _patterns() -> dict[str, re.Pattern]:
     }
 
 
+# characters of article above which a fact's meaning is checked against its neighbourhood only
+LOCAL_CHECK_ABOVE = 40_000
+LOCAL_CHECK_REACH = 3_000
+
+
 def find_key_facts(text: str, title: str | None, claims: list[Claim], tickers: list[TickerHit]) -> list[KeyFact]:
     """The article's key facts, the headline's first, at most MAX_KEY_FACTS, each rendered in both languages."""
     lang = guess_language(text)
@@ -103,11 +108,15 @@ def find_key_facts(text: str, title: str | None, claims: list[Claim], tickers: l
     # negation); the article's figures are read once for all of them
     quantities = find_quantities(text)
     symbols = {h.symbol for h in tickers}
-    index = ArticleIndex.of("\n\n".join([title or "", text]), lang)
+    whole = ArticleIndex.of("\n\n".join([title or "", text]), lang) if len(text) <= LOCAL_CHECK_ABOVE else None
     kept = []
     for f in ranked:
         if len(kept) == MAX_KEY_FACTS:
             break
+        # On a huge page (a wrap of thousands of items) the meaning checks read the text around the fact's
+        # own sentence: against the whole page each candidate took seconds.
+        index = whole or ArticleIndex.of(
+            "\n\n".join([title or "", text[max(0, f.start - LOCAL_CHECK_REACH) : f.end + LOCAL_CHECK_REACH]]), lang)
         if not any(check(s, text, article_quantities=quantities, article_symbols=symbols)
                    or meaning_problems(s, language, index, words=False)  # template words: no dictionary needed
                    for language, s in (("en", f.en), ("da", f.da))):

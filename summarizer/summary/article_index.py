@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from summarizer.facts.quantities import Quantity, find_quantities
-from summarizer.facts.tickers import find_tickers
+from summarizer.facts.tickers import find_tickers, subjects
 from summarizer.summary.check import _found, _name_variants, _norm, names, supports
 from summarizer.summary.wording import (
     HOME_COUNTRY,
@@ -44,7 +44,7 @@ class ArticleIndex:
             index.sentences.append(sentence)
             index.quantities.append(find_quantities(sentence))
             index.words.append({w.lower() for w in WORD.findall(sentence)})
-            index.tickers.append(find_tickers(sentence))
+            index.tickers.append(subjects(find_tickers(sentence)))
             index.sentence_countries.append(set(countries_in(sentence)))
         for w in WORD.findall(text):  # "SocGen's" gives "socgen's" and "socgen"
             low = w.lower().replace("’", "'")

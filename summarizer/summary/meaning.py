@@ -28,7 +28,7 @@ import re
 
 from summarizer.facts.claims import move_direction
 from summarizer.facts.quantities import Quantity, find_quantities
-from summarizer.facts.tickers import find_tickers
+from summarizer.facts.tickers import find_tickers, subjects
 from summarizer.summary import dictionary
 from summarizer.summary.article_index import ArticleIndex
 from summarizer.summary.check import (
@@ -150,7 +150,7 @@ def clause_problems(clause: str, sentence: str, language: str, index: ArticleInd
 def _names_with_symbols(sentence: str, index: ArticleIndex) -> list[tuple[str, int, set[str]]]:
     """The securities and indices sentence names (the gazetteer's), with their position and symbol: the
     names a figure can belong to. Other capitalised words ("EBITDA", "EPS") are metrics as often as not."""
-    return [(hit.text, hit.start, {hit.symbol}) for hit in find_tickers(sentence)]
+    return [(hit.text, hit.start, {hit.symbol}) for hit in subjects(find_tickers(sentence))]
 
 
 def _mentions(window: str, name: str, symbols: set[str]) -> bool:
@@ -267,7 +267,7 @@ def lost_names(source: str, translation: str) -> list[Problem]:
     -> "æble og Amazon rapporterede" lost Apple (the model translated the name as a word)."""
     kept = {h.symbol for h in find_tickers(translation)}
     out, seen = [], set()
-    for hit in find_tickers(source):
+    for hit in subjects(find_tickers(source)):  # an analyst's employer may go ("SocGen's Lapthorne" -> "Lapthorne")
         if hit.symbol not in kept and hit.symbol not in seen:
             seen.add(hit.symbol)
             out.append(Problem("a name of the sentence is missing from its translation", hit.text, translation))
