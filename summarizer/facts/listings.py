@@ -19,8 +19,6 @@ from summarizer.resources import data_text
 
 # US boards in gazetteer.csv: the cues speak of "US", not of one board
 _US_BOARDS = {"NYQ", "NMS", "NGM", "NCM", "ASE", "PCX", "BTS", "US"}
-# cues near a mention weigh more than cues elsewhere in the article
-_SENTENCE_WEIGHT = 3
 _WINDOW = 160
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ\"»“])|\n")
 # a company word makes a short name a company only this close to it
@@ -51,14 +49,18 @@ def _board(exchange: str | None) -> str:
     return "US" if exchange in _US_BOARDS else exchange or ""
 
 
-def _sentence(text: str, start: int, end: int, reach: int = _WINDOW) -> str:
-    """The sentence around text[start:end], at most `reach` characters either side."""
+def _sentence_at(text: str, start: int, end: int, reach: int = _WINDOW) -> tuple[int, str]:
+    """The sentence around text[start:end], at most `reach` characters either side, and its offset."""
     left = max(0, start - reach)
     right = min(len(text), end + reach)
     # a sentence ends before a capital, not at "pct. på" or "mio. kr."
     cut = max((m.end() for m in _SENTENCE_END.finditer(text, left, start)), default=left)
     after = _SENTENCE_END.search(text, end, right)
-    return text[cut : after.start() + 1 if after else right]
+    return cut, text[cut : after.start() + 1 if after else right]
+
+
+def _sentence(text: str, start: int, end: int, reach: int = _WINDOW) -> str:
+    return _sentence_at(text, start, end, reach)[1]
 
 
 class ArticleCues:
@@ -80,16 +82,23 @@ def choose_listing(listings: Sequence[Listing], text: str, start: int, end: int,
     if len(listings) == 1:
         return listings[0]
     near, _, _ = _cues()
-    sentence = _sentence(text, start, end)
-    scores = []
+    # in the mention's sentence, the exchange named nearest to it ("Nordea and Danske Bank slipped in
+    # Copenhagen, and Swedbank fell in Stockholm"); else the article's currency words, most often named
+    left, sentence = _sentence_at(text, start, end)
+    distances = []
     for listing in listings:
-        board = _board(listing.exchange)
-        pattern = near.get(board)
-        scores.append(_SENTENCE_WEIGHT * (len(pattern.findall(sentence)) if pattern else 0) + article.count(board))
-    best = max(scores)
-    if best == 0 or scores.count(best) > 1:
+        pattern = near.get(_board(listing.exchange))
+        found = [abs(m.start() + left - start) for m in pattern.finditer(sentence)] if pattern else []
+        distances.append(min(found, default=None))
+    if any(d is not None for d in distances):
+        nearest = min(d for d in distances if d is not None)
+        if distances.count(nearest) == 1:
+            return listings[distances.index(nearest)]
+    counts = [article.count(_board(listing.exchange)) for listing in listings]
+    best = max(counts)
+    if best == 0 or counts.count(best) > 1:
         return listings[0]
-    return listings[scores.index(best)]
+    return listings[counts.index(best)]
 
 
 def corroborated(text: str, start: int, end: int) -> bool:

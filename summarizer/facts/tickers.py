@@ -319,7 +319,8 @@ def _name_hits(text: str) -> list[TickerHit]:
         start, end = m.start(), m.end()
         if _OTHER_ORG_AFTER.match(text, end):
             continue
-        if entry.context == "market" and not _MARKET_WORDS.search(text[max(0, start - 200) : end + 200]):
+        if entry.context == "market" and not (_MARKET_WORDS.search(text[max(0, start - 200) : end + 200])
+                                              or _PRICE_MOVE_AFTER.match(text, end)):  # "The AEX ended flat."
             continue
         if entry.context == "move" and not (
             _PRICE_MOVE_AFTER.match(text, end) or re.search(r"(?:tech-heavy|technology-heavy|techtunge)\s+$", text[max(0, start - 20) : start])
