@@ -110,7 +110,8 @@ def read_cmd(
     no_summary: bool = typer.Option(False, "--no-summary", help="Article, tickers and claims; no model is loaded."),
     fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="Output format."),
     length: Length = typer.Option(Length.short, "--length", help="Summary length: short (<= 3 sentences) or medium."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Preset name, GGUF path, checkpoint folder or HF id."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Preset name, GGUF path, checkpoint folder, HF id or http(s)://.../v1 server."),
+    model_name: Optional[str] = typer.Option(None, "--model-name", help="Which model of a server that serves several."),
     llm_extract: bool = typer.Option(False, "--llm-extract", help="Let the model propose extra claims (verified)."),
     max_bytes: int = typer.Option(5_000_000, "--max-bytes", help="Refuse pages larger than this."),
     cache: bool = typer.Option(False, "--cache/--no-cache", help="Use the on-disk HTTP cache."),
@@ -134,7 +135,7 @@ def read_cmd(
             else:
                 from summarizer.models import load_model
 
-                loaded = load_model(model, config=settings)
+                loaded = load_model(model, config=settings.but(model_name=model_name) if model_name else settings)
                 report = pipeline.analyse(article, model=loaded, length=length.value, llm_extract=llm_extract,
                                           facts_budget=settings.facts_budget)
         sys.stdout.write(render.render(report, fmt.value))
@@ -252,6 +253,7 @@ def digest_cmd(
     group_by: Optional[str] = typer.Option(None, "--group-by", help="Group articles by source or ticker (default: source)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Read feeds and list what is new; change nothing."),
     model: Optional[str] = typer.Option(None, "--model", "-m", help="Model for the summaries."),
+    model_name: Optional[str] = typer.Option(None, "--model-name", help="Which model of a server that serves several."),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks."),
 ) -> None:
     """Read every configured feed, process what is new, and write one digest (Markdown, HTML, JSON).
@@ -266,7 +268,7 @@ def digest_cmd(
 
         outcome = run_from_config(
             config_path=config, since=since, out=out, formats=formats, group_by=group_by,
-            dry_run=dry_run, model_spec=model, progress=TerminalProgress(), list_new=_list_entry,
+            dry_run=dry_run, model_spec=model, model_name=model_name, progress=TerminalProgress(), list_new=_list_entry,
         )
         return outcome
 

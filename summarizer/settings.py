@@ -1,7 +1,8 @@
 """newsum's settings: the config file (TOML) plus the environment, read into one Settings value.
 
 The file: platformdirs' user config dir (e.g. ~/.config/newsum/config.toml), or --config. Its top-level
-keys are run-wide (model, threads, n_ctx, device, draft_tokens, facts_budget_seconds); tables belong to a stage ([digest] and
+keys are run-wide (model, model_name, api_key_env, model_concurrency, threads, n_ctx, device, draft_tokens,
+facts_budget_seconds); tables belong to a stage ([digest] and
 [[sources]] to the digest, which reads them from `Settings.file`). Environment variables win over the
 file: NEWSUM_THREADS, NEWSUM_NO_LLM_CACHE=1, NEWSUM_NO_KV_FILES=1. Nothing else reads the environment
 for these, and nothing overwrites module globals to change them: a bench script builds another Settings.
@@ -42,7 +43,10 @@ def available_cores() -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    model: str | None = None  # a preset, .gguf path, checkpoint folder or HF id; None: the default preset
+    model: str | None = None  # a preset, .gguf path, checkpoint folder, HF id or server URL; None: the default preset
+    model_name: str | None = None  # which of a server's models (None: the only one it serves)
+    api_key_env: str = "NEWSUM_API_KEY"  # the environment variable holding a server's API key (never the key itself)
+    model_concurrency: int | None = None  # conversations sent at once; None: 4 to a server, 1 in-process
     threads: int = field(default_factory=available_cores)  # llama.cpp threads
     n_ctx: int = DEFAULT_N_CTX
     device: str = "auto"  # transformers: auto, cpu, cuda
@@ -60,6 +64,10 @@ class Settings:
         threads = env.get("NEWSUM_THREADS") or config.get("threads")
         return cls(
             model=config.get("model") or None,
+            model_name=_text(config.get("model_name"), "model_name"),
+            api_key_env=_text(config.get("api_key_env"), "api_key_env") or "NEWSUM_API_KEY",
+            model_concurrency=None if config.get("model_concurrency") is None
+            else _whole(config.get("model_concurrency"), "model_concurrency", minimum=1),
             threads=available_cores() if threads in (None, "", 0, "0") else _whole(threads, "threads", minimum=1),
             n_ctx=_whole(config.get("n_ctx", DEFAULT_N_CTX), "n_ctx"),
             device=str(config.get("device") or "auto"),
@@ -73,6 +81,14 @@ class Settings:
     def but(self, **changes) -> Settings:
         """A copy with some fields changed (what a bench script does instead of patching globals)."""
         return replace(self, **changes)
+
+
+def _text(value, key: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise UsageError(f"config key `{key}` must be a string, not {value!r}")
+    return value
 
 
 def _whole(value, key: str, minimum: int = 0) -> int:

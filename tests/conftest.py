@@ -35,6 +35,7 @@ class LocalServer:
         self.host = host
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []  # (method, path, headers)
+        self.bodies: list[bytes] = []  # POST bodies, in order
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,8 +44,13 @@ class LocalServer:
             def log_message(self, *args):  # keep pytest output clean
                 pass
 
-            def do_GET(self):
-                server.requests.append(("GET", self.path, dict(self.headers)))
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                server.bodies.append(self.rfile.read(length) if length else b"")
+                self.do_GET(method="POST")
+
+            def do_GET(self, method: str = "GET"):
+                server.requests.append((method, self.path, dict(self.headers)))
                 route = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
                 if route is None:
                     reply = Reply(404, b"not found", {"Content-Type": "text/plain"})

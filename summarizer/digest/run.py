@@ -312,12 +312,14 @@ def write_documents(doc: dict, out_dir: Path, formats: list[str], now: datetime)
 
 
 def run_from_config(*, config_path: Path | None, since: str | None, out: Path | None, formats: str | None,
-                       group_by: str | None, dry_run: bool, model_spec: str | None,
+                       group_by: str | None, dry_run: bool, model_spec: str | None, model_name: str | None = None,
                        analyse: Analyser | None = None, load: Loader = load_entry,
                        progress: Progress | None = None,
                        list_new: Callable[[StoredEntry], None] | None = None) -> Outcome:
     """`newsum digest`: the whole run from the config file. A dry run hands each new entry to list_new."""
     cfg = load_config(config_path)
+    if model_name:  # --model-name: which of a server's models
+        cfg = {**cfg, "model_name": model_name}
     settings = load_options(cfg, config_path=Path(config_path) if config_path else default_config_path(),
                              since=since, out=out, formats=formats, group_by=group_by, model=model_spec)
     progress = progress or Progress()

@@ -11,8 +11,9 @@ What load_model returns: a base.Model (`can_chat`, `chat`, `chat_many`, `count_t
   the summary stage selects sentences itself and translates them.
 - a single "translator" (a Translator) when the spec is one seq2seq checkpoint (a folder or HF id).
 
-Specs: a preset name, a .gguf path, a checkpoint folder (config.json inside), or a Hugging Face id from
-the local cache (never downloaded). None -> config key `model` -> the default preset.
+Specs: a preset name, a .gguf path, a checkpoint folder (config.json inside), a Hugging Face id from
+the local cache (never downloaded), or the http(s)://.../v1 base URL of an OpenAI-compatible server
+(openai_server.py: llama.cpp's server, vLLM, Ollama, LM Studio). None -> config key `model` -> the default preset.
 Options come as one settings.Settings (or the parsed config file it is made from): `model`, `threads`,
 `n_ctx`, `device`, `draft_tokens`, and whether llama.cpp saves prompt openings (`kv_files`).
 Models are loaded once per process and reused (the digest summarizes many articles with one model);
@@ -72,7 +73,9 @@ def loaded_models() -> list[Model]:
 
 
 def _cache_key(resolved: ResolvedSpec, settings: Settings) -> tuple:
-    if resolved.backend == "llama.cpp":
+    if resolved.backend == "openai":
+        options = (settings.model_name, settings.api_key_env, settings.model_concurrency)
+    elif resolved.backend == "llama.cpp":
         # Not threads: a second 1 GB copy for another thread count is never worth it; the first one serves.
         options = (settings.n_ctx, settings.draft_tokens, settings.kv_files)
     else:
@@ -81,6 +84,11 @@ def _cache_key(resolved: ResolvedSpec, settings: Settings) -> tuple:
 
 
 def _load(resolved: ResolvedSpec, settings: Settings) -> Model:
+    if resolved.backend == "openai":
+        from summarizer.models.openai_server import ServerModel
+
+        return ServerModel(resolved.name, model_name=settings.model_name, key_env=settings.api_key_env,
+                           n_ctx=settings.n_ctx, concurrency=settings.model_concurrency or 4)
     if resolved.backend == "llama.cpp":
         from summarizer.models.llama_cpp import LlamaCppChat
 

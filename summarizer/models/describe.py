@@ -41,7 +41,10 @@ def describe(config: dict) -> str:
         lines.append(f"{mark} {preset.name:<24} {preset.backend:<12} {preset.kind:<11} {status}")
         lines.append(f"    {preset.description}")
         lines.extend(f"    {w}" for w in where)
-    if default and default not in PRESETS:
+    if default and default.lower().startswith(("http://", "https://")):
+        lines.append(f"* {default}  (a model server, from the config file)")
+        lines.extend(f"    {line}" for line in _server_lines(default, config))
+    elif default and default not in PRESETS:
         lines.append(f"* {default}  (from the config file)")
         try:
             r = resolve_spec(default, config)
@@ -52,6 +55,23 @@ def describe(config: dict) -> str:
         lines.append(f"config error: {bad_config}")
     lines += ["", _settings(config)]
     return "\n".join(lines)
+
+
+def _server_lines(url: str, config: dict) -> list[str]:
+    """What a configured server serves (it is asked; the key, if any, is sent, never shown)."""
+    from summarizer.models.openai_server import ServerModel
+
+    try:
+        settings = Settings.from_config(config)
+        model = ServerModel(url, model_name=settings.model_name, key_env=settings.api_key_env, n_ctx=settings.n_ctx)
+    except ModelError as exc:
+        return [f"not usable: {exc}"]
+    try:
+        served = ", ".join(m.get("id", "?") for m in model._served_models())
+        return [f"serves: {served}", f"uses: {model.model_name} (context {model.n_ctx or 'unknown'} tokens, "
+                f"{settings.model_concurrency or 4} conversations at once; key from ${settings.api_key_env} if set)"]
+    finally:
+        model.close()
 
 
 def _settings(config: dict) -> str:

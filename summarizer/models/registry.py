@@ -1,6 +1,6 @@
 """Model presets and what a `--model` spec means.
 
-A spec is, in this order: a preset name (see PRESETS), a path to a .gguf file, a local checkpoint folder
+A spec is, in this order: an http(s) base URL of an OpenAI-compatible server, a preset name (see PRESETS), a path to a .gguf file, a local checkpoint folder
 (one with config.json), or a Hugging Face id (org/name) that must already be in the local HF cache:
 newsum never downloads. None means the config file's `model` key, else DEFAULT_PRESET.
 Nothing here imports llama.cpp, torch or transformers.
@@ -83,6 +83,8 @@ def chosen_spec(spec: str | None, config: dict | None) -> str:
 def resolve_spec(spec: str | None, config: dict | None = None) -> ResolvedSpec:
     """Decide what kind of model a spec names, without loading it (HF ids: checks the local cache)."""
     text = chosen_spec(spec, config).strip()
+    if text.lower().startswith(("http://", "https://")):
+        return ResolvedSpec("server", text.rstrip("/"), "openai")
     if text in PRESETS:
         p = PRESETS[text]
         return ResolvedSpec("preset", p.name, p.backend, preset=p, hf_ids=p.hf_ids)
