@@ -309,3 +309,49 @@ def test_a_second_digest_in_the_same_minute_does_not_overwrite_the_first(tmp_pat
     assert [p.name for p in first] == ["digest-2026-11-26-0530.md", "digest-2026-11-26-0530.json"]
     assert [p.name for p in second] == ["digest-2026-11-26-0530-2.md", "digest-2026-11-26-0530-2.json"]
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_model_concurrency_analyses_articles_side_by_side_and_still_finds_copies(site, tmp_path):
+    from functools import partial
+
+    original = next(it for it in site.items["a"] if it["guid"].endswith(":a-story-1"))
+    site.add_item("c", "us-small-caps-zerohedge", "US: Small caps halter efter S&P 500 (Zerohedge)",
+                  "Fra Zerohedge:\n" + original["body"], datetime.now(timezone.utc), chrome=OEU_CHROME)
+    site.publish("c")
+    config = site.write_config(tmp_path / "config.toml")
+    # a model server (never called: the fake analyser stands in for it) takes four articles at once
+    config.write_text('model = "http://127.0.0.1:9/v1"\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
+    import threading
+
+    running, most, lock = 0, 0, threading.Lock()
+    slow = partial(fake_analyse, seconds=0.3)
+
+    def analyse(article):
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            return slow(article)
+        finally:
+            with lock:
+                running -= 1
+
+    outcome = run(config, analyse=analyse)
+    # 31 articles, one a copy: 30 stored (the copy, when analysed beside its original, is found at commit)
+    assert (outcome.processed, outcome.duplicates, outcome.failures) == (30, 1, [])
+    assert most == 4
+    with Store(tmp_path / "state.sqlite3") as store:
+        assert store.counts() == {"done": 30, "duplicate": 1}
+
+
+def test_model_concurrency_is_4_for_a_server_and_always_1_in_process(tmp_path):
+    from summarizer.digest.options import load_options
+
+    base = {"sources": [{"name": "a", "url": "https://example.com/feed"}]}
+    options = load_options(base, config_path=tmp_path / "c.toml")
+    assert options.model_concurrency == 1
+    assert load_options({**base, "model_concurrency": 3}, config_path=tmp_path / "c.toml").model_concurrency == 1
+    assert load_options(base, config_path=tmp_path / "c.toml", model="http://127.0.0.1:8080/v1").model_concurrency == 4
+    assert load_options({**base, "model_concurrency": 2}, config_path=tmp_path / "c.toml",
+                        model="http://127.0.0.1:8080/v1").model_concurrency == 2

@@ -32,6 +32,9 @@ class DigestOptions:
     host_delay: float = 1.0  # seconds between two requests to the same host
     model: str | None = None
     database: Path = field(default_factory=default_db_path)
+    # articles whose model work runs at once: the top-level `model_concurrency`, else 4 for a model
+    # server (it batches what arrives together) and 1 in-process (one model, one article at a time)
+    model_concurrency: int = 1
 
 
 def parse_since(text: str | None) -> timedelta | None:
@@ -133,4 +136,16 @@ def load_options(cfg: dict, *, config_path: Path, since: str | None = None, out:
         host_delay=float(host_delay),
         model=model_spec,
         database=path_of("database") or default_db_path(),
+        model_concurrency=_model_concurrency(cfg, model_spec),
     )
+
+
+def _model_concurrency(cfg: dict, model_spec: str | None) -> int:
+    """Articles at once in the model: only a server takes several (an in-process llama.cpp or transformers
+    model is one set of weights and one KV cache: it takes one article at a time whatever the config says)."""
+    from summarizer.settings import Settings
+
+    spec = model_spec or cfg.get("model") or ""
+    if not (isinstance(spec, str) and spec.lower().startswith(("http://", "https://"))):
+        return 1
+    return Settings.from_config(cfg).model_concurrency or 4

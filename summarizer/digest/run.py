@@ -5,9 +5,9 @@
    (together with the feed's validators, in one transaction);
 3. articles: every pending entry (new, or left by a killed run) is fetched and cleaned concurrently,
    at most one request in flight per host with a pause between requests; a text already seen on
-   another site is marked duplicate; the rest go through the model one at a time, each result
-   committed on its own;
-4. documents: every result not yet in a digest is written as Markdown, HTML and JSON.
+   another site is marked duplicate; the rest go through the model (one at a time in-process,
+   `model_concurrency` at once to a model server), each result committed on its own;
+4. documents (document.py): every result not yet in a digest is written as Markdown, HTML and JSON.
 
 The per-article steps are parameters (`load`, `analyse`), so tests can run the orchestration with
 a fast fake analyser.
@@ -31,9 +31,9 @@ from summarizer.digest.feeds import (
     read_feed,
     select_entries,
 )
-from summarizer.digest.options import FORMATS, DigestOptions, load_options
+from summarizer.digest.document import Failure, build_document, write_documents
+from summarizer.digest.options import DigestOptions, load_options
 from summarizer.digest.politeness import HostGate, Robots, _interleave_hosts
-from summarizer.digest.render import RENDERERS, article_tickers, top_tickers
 from summarizer.digest.store import Store, StoredEntry
 from summarizer.errors import (
     DigestError,
@@ -46,18 +46,12 @@ from summarizer.errors import (
 from summarizer.fetch.addresses import AddressPolicy
 from summarizer.settings import Settings, default_config_path, load_config
 from summarizer.text import has_markup, without_credentials
-from summarizer.values import SCHEMA_VERSION, Article, Report
+from summarizer.values import Article, Report
 
 TRUNCATION_MARKS = ("…", "...", "[…]", "[...]", "read more", "læs mere", "continue reading")
 
 Loader = Callable[[StoredEntry, Source], Article]
 Analyser = Callable[[Article], Report]
-
-
-@dataclass
-class Failure:
-    what: str  # "feed Name (url)" or "article Title (url)"
-    error: str
 
 
 @dataclass
@@ -205,10 +199,23 @@ def run_digest(settings: DigestOptions, store: Store, *, load: Loader = load_ent
 
         futures: dict[Future, StoredEntry] = {pool.submit(fetch_and_clean, e): e for e in _interleave_hosts(pending)}
         try:
-            with progress.articles(len(futures)) as step:
+            with progress.articles(len(futures)) as step, \
+                    ThreadPoolExecutor(max_workers=settings.model_concurrency, thread_name_prefix="model") as model_pool:
+                in_model: dict[Future, tuple[StoredEntry, Article, float]] = {}
                 for fut in as_completed(futures):
                     entry = futures[fut]
-                    _process_one(entry, fut, by_url[entry.feed_url], store, analyse, outcome, step, run_id)
+                    loaded = _load_fresh(entry, fut, store, outcome, step)
+                    if loaded is None:
+                        continue
+                    article, load_seconds = loaded
+                    in_model[model_pool.submit(_timed, analyse, article)] = (entry, article, load_seconds)
+                    # with one model worker, wait: the next article's model work starts after this one's
+                    # commit, as before; with several, commit whatever has finished and go on feeding
+                    done = list(in_model) if settings.model_concurrency == 1 else [f for f in in_model if f.done()]
+                    for f in done:
+                        _commit(*in_model.pop(f), f, by_url, store, outcome, step, run_id)
+                for f in as_completed(list(in_model)):
+                    _commit(*in_model.pop(f), f, by_url, store, outcome, step, run_id)
         except BaseException:
             for f in futures:
                 f.cancel()
@@ -216,99 +223,62 @@ def run_digest(settings: DigestOptions, store: Store, *, load: Loader = load_ent
     return outcome
 
 
-def _process_one(entry: StoredEntry, fut: Future, source: Source, store: Store, analyse: Analyser,
-                 outcome: Outcome, step: Callable[[str], None], run_id: int | None) -> None:
-    """Dedupe, analyse and commit one loaded entry (on the main thread: the model runs serially)."""
+def _timed(analyse: Analyser, article: Article) -> tuple[Report, float]:
+    start = time.perf_counter()
+    return analyse(article), time.perf_counter() - start
+
+
+def _load_fresh(entry: StoredEntry, fut: Future, store: Store, outcome: Outcome,
+                step: Callable[[str], None]) -> tuple[Article, float] | None:
+    """The loaded article, or None when loading failed or it repeats one already stored (both recorded)."""
     label = entry.title or entry.url or entry.guid
     try:
         article, load_seconds = fut.result()
-        duplicate_of = store.find_duplicate(article.text)
-        if duplicate_of is not None:
-            store.mark_duplicate(entry.id, duplicate_of)
-            outcome.duplicates += 1
-            step(f"duplicate: {label} (same text as entry {duplicate_of})")
-            return
-        start = time.perf_counter()
-        report = analyse(article)
-        analyse_seconds = time.perf_counter() - start
-    except ModelError:
-        raise  # no model: every article would fail the same way; stop with the model's message
     except Exception as exc:
-        message = str(exc) if isinstance(exc, NewsumError) else f"{type(exc).__name__}: {exc}"
-        store.mark_failed(entry.id, message)
-        outcome.failures.append(Failure(f"article {label} ({entry.url})", message))
-        step(f"FAILED: {label}: {message}")
+        _fail(entry, exc, store, outcome, step)
+        return None
+    duplicate_of = store.find_duplicate(article.text)
+    if duplicate_of is not None:
+        store.mark_duplicate(entry.id, duplicate_of)
+        outcome.duplicates += 1
+        step(f"duplicate: {label} (same text as entry {duplicate_of})")
+        return None
+    return article, load_seconds
+
+
+def _fail(entry: StoredEntry, exc: Exception, store: Store, outcome: Outcome, step: Callable[[str], None]) -> None:
+    if isinstance(exc, ModelError):
+        raise exc  # no model: every article would fail the same way; stop with the model's message
+    label = entry.title or entry.url or entry.guid
+    message = str(exc) if isinstance(exc, NewsumError) else f"{type(exc).__name__}: {exc}"
+    store.mark_failed(entry.id, message)
+    outcome.failures.append(Failure(f"article {label} ({entry.url})", message))
+    step(f"FAILED: {label}: {message}")
+
+
+def _commit(entry: StoredEntry, article: Article, load_seconds: float, analysed: Future, by_url: dict[str, Source],
+            store: Store, outcome: Outcome, step: Callable[[str], None], run_id: int | None) -> None:
+    """Store one analysed article (on the main thread: SQLite stays on one thread)."""
+    label = entry.title or entry.url or entry.guid
+    try:
+        report, analyse_seconds = analysed.result()
+    except Exception as exc:
+        _fail(entry, exc, store, outcome, step)
+        return
+    # two copies of one story analysed side by side: the second to finish is the duplicate
+    duplicate_of = store.find_duplicate(article.text)
+    if duplicate_of is not None:
+        store.mark_duplicate(entry.id, duplicate_of)
+        outcome.duplicates += 1
+        step(f"duplicate: {label} (same text as entry {duplicate_of})")
         return
     data = report.to_dict()
-    data["truncated"] = bool(data.get("truncated")) or _is_truncated(article, entry, source)
+    data["truncated"] = bool(data.get("truncated")) or _is_truncated(article, entry, by_url[entry.feed_url])
     timings = {"load": round(load_seconds, 4), "analyse": round(analyse_seconds, 4)}
     store.save_result(entry.id, clean_text=article.text, report=data,
                       model=report.summary.model if report.summary else None, timings=timings, run_id=run_id)
     outcome.processed += 1
     step(f"done: {label} ({load_seconds + analyse_seconds:.1f}s)")
-
-
-# --- documents ----------------------------------------------------------------------------------
-
-
-def build_document(results: list[dict], *, now: datetime, since: str | None, group_by: str,
-                   failures: list[Failure]) -> dict:
-    """The digest as data: what the three renderers (and the JSON file) show."""
-    articles = []
-    for r in results:
-        rep = dict(r["report"])
-        rep.setdefault("schema_version", "0")  # stored before reports carried their version
-        rep.pop("text", None)  # the clean text stays in the store; the digest shows summaries
-        summary = rep.get("summary")
-        flags = [flag for flag, on in (
-            ("ungrounded", summary is not None and rep.get("grounded") is False),
-            ("paywalled", bool(rep.get("paywalled"))),
-            ("truncated", bool(rep.get("truncated"))),
-            ("no-summary", summary is None),
-        ) if on]
-        articles.append({
-            **rep,
-            "entry_id": r["entry_id"],
-            "guid": r["guid"],
-            "source": r["source"],
-            "link": rep.get("url") or r["link"],
-            "title": rep.get("title") or r["feed_title"],
-            "published": r["feed_published"] or rep.get("published"),  # the feed's date is the publisher's
-            "language": rep.get("language") or rep.get("source_language"),
-            "flags": flags,
-            "ticker_summary": article_tickers(rep),
-            "stage_seconds": r["timings"],  # load (fetch+clean) and analyse, as this run measured them
-        })
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "generated_at": now.isoformat(timespec="seconds"),
-        "since": since,
-        "group_by": group_by,
-        "top_tickers": top_tickers(articles),
-        "articles": articles,
-        "failures": [{"what": f.what, "error": f.error} for f in failures],
-    }
-
-
-def write_documents(doc: dict, out_dir: Path, formats: list[str], now: datetime) -> list[Path]:
-    """digest-YYYY-MM-DD-HHMM.{md,html,json}, each written to a temp name and renamed into place."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create output folder {out_dir}: {exc.strerror}") from None
-    written = []
-    stem = f"digest-{now:%Y-%m-%d-%H%M}"
-    n = 1
-    while any((out_dir / f"{stem}.{fmt}").exists() for fmt in FORMATS):  # two runs in one minute
-        n += 1
-        stem = f"digest-{now:%Y-%m-%d-%H%M}-{n}"
-    for fmt in formats:
-        path = out_dir / f"{stem}.{fmt}"
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_text(RENDERERS[fmt](doc), encoding="utf-8")
-        tmp.replace(path)
-        written.append(path)
-    return written
 
 
 def run_from_config(*, config_path: Path | None, since: str | None, out: Path | None, formats: str | None,
