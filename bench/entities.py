@@ -24,17 +24,19 @@ rest of Europe; US (and what else is left).
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from summarizer.facts.claims import find_claims
-from summarizer.facts.tickers import find_tickers, gazetteer, subjects
+from summarizer.facts.tickers import find_tickers, subjects
 
 LABELLED = REPO / "tests" / "data" / "entities.jsonl"
 HOLDOUT = REPO / "tests" / "data" / "entities_holdout.jsonl"  # written after the rules, to check they generalise
@@ -82,28 +84,23 @@ def attribution_agrees(gold: str | None, got: str | None) -> bool:
 
 
 def market_group(symbol: str) -> str:
-    entry = gazetteer().get(symbol)
-    country = _COUNTRY_OF_INDEX.get(symbol) or (_country(entry) if entry else "")
+    country = _COUNTRY_OF_INDEX.get(symbol) or _countries().get(symbol, "")
     if country == "DK" or symbol.endswith(".CO"):
         return "Denmark"
     if country in {"SE", "NO", "FI", "IS"}:
         return "other Nordics"
-    if country and country not in {"US", ""}:
-        return "rest of Europe" if country in _EUROPE else "US"
-    return "US"
+    return "rest of Europe" if country in _EUROPE else "US"
 
 
 _EUROPE = {"GB", "DE", "FR", "NL", "BE", "IT", "PT", "CH", "ES", "IE", "AT", "EU"}
 _COUNTRY_OF_INDEX = {"^OMX": "SE", "^OMXC25": "DK", "^OMXH25": "FI"}
 
 
-def _country(entry) -> str:
-    import csv
-
-    if not hasattr(_country, "table"):
-        lines = (REPO / "summarizer" / "data" / "gazetteer.csv").read_text(encoding="utf-8").splitlines()
-        _country.table = {r["symbol"]: r["country"] for r in csv.DictReader(lines)}
-    return _country.table.get(entry.symbol, "")
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """symbol -> country, from gazetteer.csv (the ticker entries carry no country)."""
+    lines = (REPO / "summarizer" / "data" / "gazetteer.csv").read_text(encoding="utf-8").splitlines()
+    return {r["symbol"]: r["country"] for r in csv.DictReader(lines)}
 
 
 def by_market(items: list[dict]) -> dict[str, dict]:

@@ -111,14 +111,23 @@ def test_server_down_exits_5_with_one_line_within_seconds():
 
 
 def test_the_key_never_reaches_output_logs_or_cache(http_server, tmp_path):
-    http_server.route("/v1/models", Reply(401, b"{}"))
+    http_server.route("/v1/models", _models("qwen"))
+    http_server.route("/v1/chat/completions", _completion("The Russell 2000 has lagged the S&P 500."))
     cache = tmp_path / "cache"
-    o = newsum(str(SAMPLES / "oeu-zerohedge-smallcap.html"), "--model", http_server.url("/v1"), "--debug",
-               env={"NEWSUM_API_KEY": KEY, "XDG_CACHE_HOME": str(cache)})
+    env = {"NEWSUM_API_KEY": KEY, "XDG_CACHE_HOME": str(cache)}
+    o = newsum(str(SAMPLES / "oeu-zerohedge-smallcap.html"), "--model", http_server.url("/v1"), "--format", "json",
+               env=env, timeout=120)
+    assert o.code == 0, o.stderr
+    assert http_server.requests[-1][2]["Authorization"] == f"Bearer {KEY}"  # it was used
+    cached = [p for p in cache.rglob("*") if p.is_file()]
+    assert cached  # the model's answers were cached, so the search below searched something
+    for path in cached:
+        assert KEY.encode() not in path.read_bytes(), path
+    assert KEY not in o.stdout + o.stderr
+    # a refused key: the one-line error names the variable, never the key (also with --debug)
+    http_server.route("/v1/models", Reply(401, b"{}"))
+    o = newsum(str(SAMPLES / "oeu-zerohedge-smallcap.html"), "--model", http_server.url("/v1"), "--debug", env=env)
     assert o.code == 5 and KEY not in o.stdout + o.stderr
-    for path in cache.rglob("*"):
-        if path.is_file():
-            assert KEY.encode() not in path.read_bytes(), path
 
 
 def test_config_names_the_server_model_and_the_key_variable(http_server, monkeypatch):

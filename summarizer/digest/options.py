@@ -143,9 +143,9 @@ def load_options(cfg: dict, *, config_path: Path, since: str | None = None, out:
 def _model_concurrency(cfg: dict, model_spec: str | None) -> int:
     """Articles at once in the model: only a server takes several (an in-process llama.cpp or transformers
     model is one set of weights and one KV cache: it takes one article at a time whatever the config says)."""
+    from summarizer.models.registry import is_server_url
     from summarizer.settings import Settings
 
-    spec = model_spec or cfg.get("model") or ""
-    if not (isinstance(spec, str) and spec.lower().startswith(("http://", "https://"))):
+    if not is_server_url(model_spec or cfg.get("model")):
         return 1
     return Settings.from_config(cfg).model_concurrency or 4

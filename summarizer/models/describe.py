@@ -20,6 +20,7 @@ from summarizer.models.registry import (
     chosen_spec,
     download_command,
     hf_cached_snapshot,
+    is_server_url,
     module_available,
     resolve_spec,
 )
@@ -41,7 +42,7 @@ def describe(config: dict) -> str:
         lines.append(f"{mark} {preset.name:<24} {preset.backend:<12} {preset.kind:<11} {status}")
         lines.append(f"    {preset.description}")
         lines.extend(f"    {w}" for w in where)
-    if default and default.lower().startswith(("http://", "https://")):
+    if is_server_url(default):
         lines.append(f"* {default}  (a model server, from the config file)")
         lines.extend(f"    {line}" for line in _server_lines(default, config))
     elif default and default not in PRESETS:
@@ -67,7 +68,7 @@ def _server_lines(url: str, config: dict) -> list[str]:
     except ModelError as exc:
         return [f"not usable: {exc}"]
     try:
-        served = ", ".join(m.get("id", "?") for m in model._served_models())
+        served = ", ".join(model.served)
         return [f"serves: {served}", f"uses: {model.model_name} (context {model.n_ctx or 'unknown'} tokens, "
                 f"{settings.model_concurrency or 4} conversations at once; key from ${settings.api_key_env} if set)"]
     finally:

@@ -31,10 +31,6 @@ MAX_RETRIES = 4
 MAX_RETRY_WAIT = 30.0
 
 
-def is_server_url(spec: str | None) -> bool:
-    return bool(spec) and spec.strip().lower().startswith(("http://", "https://"))
-
-
 def _where(base_url: str) -> str:
     """scheme://host:port of the base URL, never its user:password part."""
     parts = urlsplit(base_url)
@@ -57,6 +53,7 @@ class ServerModel(Model):
         self.concurrency = max(1, concurrency)
         served = self._served_models()
         ids = [m.get("id") for m in served if m.get("id")]
+        self.served = ids  # what the server offers, as it said when newsum connected
         if model_name is None:
             if len(ids) != 1:
                 self.close()

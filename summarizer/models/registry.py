@@ -71,6 +71,11 @@ class ResolvedSpec:
     hf_ids: tuple[str, ...] = field(default=())
 
 
+def is_server_url(spec: object) -> bool:
+    """A spec naming an OpenAI-compatible server (http(s)://.../v1) rather than a local model."""
+    return isinstance(spec, str) and spec.strip().lower().startswith(("http://", "https://"))
+
+
 def chosen_spec(spec: str | None, config: dict | None) -> str:
     if spec:
         return spec
@@ -83,7 +88,7 @@ def chosen_spec(spec: str | None, config: dict | None) -> str:
 def resolve_spec(spec: str | None, config: dict | None = None) -> ResolvedSpec:
     """Decide what kind of model a spec names, without loading it (HF ids: checks the local cache)."""
     text = chosen_spec(spec, config).strip()
-    if text.lower().startswith(("http://", "https://")):
+    if is_server_url(text):
         return ResolvedSpec("server", text.rstrip("/"), "openai")
     if text in PRESETS:
         p = PRESETS[text]
@@ -141,4 +146,4 @@ def module_available(name: str) -> bool:
 
 
 __all__ = ["DEFAULT_PRESET", "PIP_HINT", "HF_PIP_HINT", "PRESETS", "Preset", "ResolvedSpec", "resolve_spec",
-           "chosen_spec", "hf_cached_snapshot", "download_command", "module_available"]
+           "chosen_spec", "is_server_url", "hf_cached_snapshot", "download_command", "module_available"]
