@@ -5,6 +5,7 @@ default model, and where the time goes (fetch, clean, tickers+claims, model).
     python bench/digest.py --no-summary        # the same run without the model (fetch/clean/tickers)
     python bench/digest.py --stop-after 60     # stop after 60 min; report the articles finished by then
     python bench/digest.py --per-feed 2        # a quick check while developing
+    python bench/digest.py --model-concurrency 1   # one article at a time in the model (default: the digest's)
 
 Serves tests/digest_site.py's news web on 127.0.0.1 (no network), with host_delay = 0: the
 politeness pause between two requests to one host would otherwise dominate a local run. Fetching
@@ -46,6 +47,7 @@ from summarizer.summary import write as summarize
 SECONDS: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
 COMMITS: list[float] = []
+TOKENS: dict[str, int] = defaultdict(int)  # in-process llama.cpp only: what the decoder read and wrote
 _lock = threading.Lock()
 
 
@@ -64,10 +66,27 @@ def timed(stage: str, fn):
 
 def instrument() -> None:
     """Time the stages where the single-article pipeline calls them (module attributes)."""
-    fetch.read_source = timed("fetch", fetch.read_source)
-    clean.clean = timed("clean", clean.clean)
+    # pipeline.load_article imports them from the stage packages when it runs: patch both names
+    import summarizer.clean
+    import summarizer.fetch
+
+    fetch.read_source = summarizer.fetch.read_source = timed("fetch", fetch.read_source)
+    clean.clean = summarizer.clean.clean = timed("clean", clean.clean)
     summarize.summarize = timed("model (summary)", summarize.summarize)
     models.load_model = timed("model load", models.load_model)
+    from summarizer.models.llama_batch import BatchDecoder
+
+    generate = BatchDecoder.generate
+
+    def counted_generate(self, prompts, **kwargs):
+        outs = generate(self, prompts, **kwargs)
+        with _lock:
+            TOKENS["prompt"] += sum(o.prompt_tokens for o in outs)
+            TOKENS["prompt read"] += sum(o.evaluated_prompt_tokens for o in outs)  # the rest was cached
+            TOKENS["generated"] += sum(len(o.tokens) for o in outs)
+        return outs
+
+    BatchDecoder.generate = counted_generate
     save = Store.save_result
 
     def save_result(self, *args, **kwargs):
@@ -83,6 +102,8 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="model spec (default: the default model)")
     parser.add_argument("--no-summary", action="store_true", help="tickers and claims only, no model")
     parser.add_argument("--stop-after", type=float, default=None, help="minutes; then report what finished")
+    parser.add_argument("--model-concurrency", type=int, default=None,
+                        help="articles in the model at once (config key model_concurrency; default: the digest's own)")
     parser.add_argument("--json", type=Path, default=None, help="default: bench/out/digest[-no-summary].json")
     args = parser.parse_args()
     instrument()
@@ -99,6 +120,9 @@ def main() -> None:
         site = DigestSite(server, per_feed=args.per_feed)
         with tempfile.TemporaryDirectory() as tmp:
             config = site.write_config(Path(tmp) / "config.toml", concurrency=4)
+            if args.model_concurrency:  # a top-level key: before the [digest] table
+                config.write_text(f"model_concurrency = {args.model_concurrency}\n" + config.read_text())
+            used_concurrency = model_concurrency(config, args.model)
             options = dict(config_path=config, since="all", out=None, formats=None, group_by=None,
                            dry_run=False, model_spec=args.model, analyse=analyse)
             start = time.perf_counter()
@@ -139,6 +163,10 @@ def main() -> None:
         "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
         "stage_share": {k: round(v / total, 4) for k, v in stages.items()},
         "summary_stage_seconds": _summary_timings(rows),
+        "model_concurrency": used_concurrency,
+        "model_calls_merged": _merged(),
+        "tokens": dict(TOKENS),
+        "tokens_per_article": {k: round(v / max(n, 1)) for k, v in TOKENS.items()},
     }
     if again is not None:
         result["second_run"] = {"processed": again.processed, "wall_seconds": round(second_wall, 2),
@@ -148,14 +176,31 @@ def main() -> None:
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"{n} of {3 * args.per_feed} articles in {wall:.1f} s: {result['articles_per_minute']} articles/min"
           + (" (stopped early)" if stopped else ""))
-    print(f"{CALLS['fetch']} pages fetched and cleaned, {n} articles analysed")
+    print(f"{CALLS['fetch']} pages fetched and cleaned, {n} articles analysed, "
+          f"model_concurrency {result['model_concurrency']}, model calls/decodes {result['model_calls_merged']}")
     print("| stage | seconds (sum over articles) | share |\n|---|---|---|")
     for k, v in stages.items():
         print(f"| {k} | {v:.1f} | {v / total:.1%} |")
+    if TOKENS:
+        print("tokens per article: " + ", ".join(f"{k} {v}" for k, v in result["tokens_per_article"].items()))
     if again is not None:
         print(f"second run: {again.processed} processed, {result['second_run']['feeds_not_modified']}/3 feeds 304, "
               f"{second_wall:.2f} s")
     print(f"written to {out}")
+
+
+def model_concurrency(config: Path, model_spec: str | None) -> int:
+    """What the digest will use: the config's key, else its default for this model."""
+    from summarizer.digest.options import load_options
+    from summarizer.settings import load_config
+
+    return load_options(load_config(config), config_path=config, model=model_spec).model_concurrency
+
+
+def _merged() -> dict[str, int]:
+    """Model calls and the decodes they took (models/gather.py): fewer decodes than calls = merged."""
+    gathers = [m._gather for m in models.loaded_models() if getattr(m, "_gather", None) is not None]
+    return {"calls": sum(g.calls for g in gathers), "decodes": sum(g.turns for g in gathers)}
 
 
 def _summary_timings(rows) -> dict[str, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 from summarizer.errors import ModelError, NoArticleError, UsageError
@@ -63,7 +64,8 @@ def analyse(
     if summarize:
         from summarizer.summary import summarize as write_summary
 
-        report.summary = write_summary(article, model, facts=facts, length=length, key_facts=report.key_facts)
+        with model.working() if model is not None else nullcontext():
+            report.summary = write_summary(article, model, facts=facts, length=length, key_facts=report.key_facts)
     return report
 
 

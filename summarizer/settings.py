@@ -46,7 +46,7 @@ class Settings:
     model: str | None = None  # a preset, .gguf path, checkpoint folder, HF id or server URL; None: the default preset
     model_name: str | None = None  # which of a server's models (None: the only one it serves)
     api_key_env: str = "NEWSUM_API_KEY"  # the environment variable holding a server's API key (never the key itself)
-    model_concurrency: int | None = None  # a server's articles/conversations at once; None: 4 (in-process: always 1)
+    model_concurrency: int | None = None  # articles at once in the digest; None: 4 for a server, 1 in-process
     threads: int = field(default_factory=available_cores)  # llama.cpp threads
     n_ctx: int = DEFAULT_N_CTX
     device: str = "auto"  # transformers: auto, cpu, cuda

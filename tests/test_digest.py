@@ -345,13 +345,17 @@ def test_model_concurrency_analyses_articles_side_by_side_and_still_finds_copies
         assert store.counts() == {"done": 30, "duplicate": 1}
 
 
-def test_model_concurrency_is_4_for_a_server_and_always_1_in_process(tmp_path):
+def test_model_concurrency_is_4_for_a_server_1_in_process_and_always_1_for_transformers(tmp_path):
     from summarizer.digest.options import load_options
 
     base = {"sources": [{"name": "a", "url": "https://example.com/feed"}]}
     options = load_options(base, config_path=tmp_path / "c.toml")
     assert options.model_concurrency == 1
-    assert load_options({**base, "model_concurrency": 3}, config_path=tmp_path / "c.toml").model_concurrency == 1
+    # the in-process llama.cpp model merges the calls of the articles in flight when asked (models/gather.py)
+    assert load_options({**base, "model_concurrency": 3}, config_path=tmp_path / "c.toml").model_concurrency == 3
+    # a transformers model's generate() is neither shared nor merged: one article at a time whatever is asked
+    assert load_options({**base, "model_concurrency": 3}, config_path=tmp_path / "c.toml",
+                        model="qwen2.5-7b-instruct").model_concurrency == 1
     assert load_options(base, config_path=tmp_path / "c.toml", model="http://127.0.0.1:8080/v1").model_concurrency == 4
     assert load_options({**base, "model_concurrency": 2}, config_path=tmp_path / "c.toml",
                         model="http://127.0.0.1:8080/v1").model_concurrency == 2

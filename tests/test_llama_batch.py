@@ -22,6 +22,34 @@ def test_side_by_side_answers_equal_one_at_a_time(default_model):
     assert together == one_by_one
 
 
+def test_two_threads_calls_are_merged_and_each_gets_what_it_would_alone(default_model):
+    """models/gather.py on the real decoder: two articles in flight, each asks one question with its own
+    stop strings; one decode answers both, each stopped where its own stop says."""
+    import threading
+
+    alone = [default_model.chat([{"role": "user", "content": q}], max_tokens=8, stop=s).text
+             for q, s in ((QUESTIONS[0], ["2"]), (QUESTIONS[1], None))]
+    gather = default_model._gather
+    answers: dict[int, str] = {}
+    barrier = threading.Barrier(2)
+    turns = gather.turns
+
+    def article(i, q, stop):
+        with default_model.working():
+            barrier.wait()
+            answers[i] = default_model.chat([{"role": "user", "content": q}], max_tokens=8, stop=stop).text
+
+    threads = [threading.Thread(target=article, args=(0, QUESTIONS[0], ["2"])),
+               threading.Thread(target=article, args=(1, QUESTIONS[1], None))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert gather.turns == turns + 1  # one decode for both
+    assert [answers[0], answers[1]] == alone
+    assert "42" not in answers[0] and "Paris" in answers[1]  # the first stopped at "2", the second did not
+
+
 def test_a_cached_prefix_is_not_read_again_even_when_prompts_alternate(default_model):
     decoder = default_model._decoder
     prefix_a = default_model._llm.tokenize(("Report A. " + "The index fell. " * 60).encode(), add_bos=False)

@@ -13,6 +13,11 @@ from summarizer.digest.store import default_db_path
 from summarizer.errors import UsageError
 from summarizer.settings import data_dir
 
+SERVER_CONCURRENCY = 4
+# In-process llama.cpp: 1. Two articles merged measured slower on 2 cores (BENCHMARKS.md "Digest speed,
+# session 8"): a lone sequence gets prompt-lookup drafting, merged ones do not. The config may say 2.
+IN_PROCESS_CONCURRENCY = 1
+
 DIGEST_KEYS = {"model", "output", "formats", "concurrency", "since", "group_by", "opml", "database", "host_delay",
                "allow_private_links"}
 FORMATS = ("md", "html", "json")
@@ -32,8 +37,9 @@ class DigestOptions:
     host_delay: float = 1.0  # seconds between two requests to the same host
     model: str | None = None
     database: Path = field(default_factory=default_db_path)
-    # articles whose model work runs at once: the top-level `model_concurrency`, else 4 for a model
-    # server (it batches what arrives together) and 1 in-process (one model, one article at a time)
+    # articles whose model work runs at once: the top-level `model_concurrency`, else SERVER_CONCURRENCY
+    # for a model server (it batches what arrives together), IN_PROCESS_CONCURRENCY for llama.cpp in
+    # this process (models/gather.py merges their calls), 1 for transformers
     model_concurrency: int = 1
 
 
@@ -141,11 +147,19 @@ def load_options(cfg: dict, *, config_path: Path, since: str | None = None, out:
 
 
 def _model_concurrency(cfg: dict, model_spec: str | None) -> int:
-    """Articles at once in the model: only a server takes several (an in-process llama.cpp or transformers
-    model is one set of weights and one KV cache: it takes one article at a time whatever the config says)."""
-    from summarizer.models.registry import is_server_url
+    """Articles at once in the model. A server takes several (4 unless the config says); the in-process
+    llama.cpp model merges the calls of the articles in flight into one decode when the config asks for
+    more than IN_PROCESS_CONCURRENCY (models/gather.py); a transformers model takes one at a time whatever the
+    config says (its generate() is neither shared nor merged)."""
+    from summarizer.errors import ModelError
+    from summarizer.models.registry import is_server_url, resolve_spec
     from summarizer.settings import Settings
 
-    if not is_server_url(model_spec or cfg.get("model")):
+    chosen = Settings.from_config(cfg).model_concurrency
+    if is_server_url(model_spec or cfg.get("model")):
+        return chosen or SERVER_CONCURRENCY
+    try:
+        backend = resolve_spec(model_spec, cfg).backend
+    except ModelError:  # an unknown model: the run says so when it first needs it
         return 1
-    return Settings.from_config(cfg).model_concurrency or 4
+    return (chosen or IN_PROCESS_CONCURRENCY) if backend == "llama.cpp" else 1

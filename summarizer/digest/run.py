@@ -16,6 +16,7 @@ a fast fake analyser.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager, nullcontext
@@ -117,11 +118,13 @@ def pipeline_analyser(model_spec: str | None, cfg: dict) -> Analyser:
 
     model = None
     budget = Settings.from_config(cfg).facts_budget
+    loading = threading.Lock()  # articles in flight side by side load one model, not one each
 
     def analyse(article: Article) -> Report:
         nonlocal model
-        if model is None:
-            model = load_model(model_spec, config=cfg)
+        with loading:
+            if model is None:
+                model = load_model(model_spec, config=cfg)
         return pipeline.analyse(article, model=model, summarize=True, facts_budget=budget)
 
     return analyse

@@ -9,6 +9,7 @@ probe attributes.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from summarizer.errors import ModelError
@@ -57,6 +58,11 @@ class Model(ABC):
 
     def remember_prefix(self, messages: Messages) -> None:
         """A hint that these leading messages open many prompts (a backend may keep their KV cache)."""
+
+    def working(self) -> AbstractContextManager:
+        """Held while one article's model work is in flight: a backend that merges the calls of several
+        articles (llama.cpp, gather.py) waits for the articles it knows of. Nothing to do elsewhere."""
+        return nullcontext()
 
     def translator(self, source_language: str, target_language: str) -> Translator | None:
         """The seq2seq translator for a direction; None for a chat model (it translates by prompting)."""

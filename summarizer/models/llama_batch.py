@@ -108,11 +108,13 @@ class BatchDecoder:
 
     # -- public -------------------------------------------------------------------------------------
 
-    def generate(self, prompts: list[list[int]], *, max_tokens: int | list[int], stop: list[str],
+    def generate(self, prompts: list[list[int]], *, max_tokens: int | list[int], stop: list[str] | list[list[str]],
                  temperature: float = 0.0, seed: int = 0) -> list[Output]:
         """One Output per prompt, in order; at most MAX_PARALLEL are decoded side by side at a time.
-        max_tokens: one budget for all, or one per prompt."""
+        max_tokens: one budget for all, or one per prompt; stop: one list of stop strings for all, or one
+        list per prompt (calls of several articles merged by gather.py stop differently)."""
         budgets = per_prompt(max_tokens, len(prompts))
+        stops = [list(s) for s in stop] if stop and not isinstance(stop[0], str) else [list(stop)] * len(prompts)
         for p, budget in zip(prompts, budgets):
             if not p:
                 raise ModelError("empty prompt")
@@ -126,8 +128,8 @@ class BatchDecoder:
             fits = i < len(prompts) and len(group) < MAX_PARALLEL and \
                 sum(len(prompts[j]) + budgets[j] for j in group + [i]) <= self.n_ctx
             if group and not fits:
-                outputs += self._generate_group([prompts[j] for j in group], [budgets[j] for j in group], stop,
-                                                temperature, rng)
+                outputs += self._generate_group([prompts[j] for j in group], [budgets[j] for j in group],
+                                                [stops[j] for j in group], temperature, rng)
                 group = []
             if i < len(prompts):
                 group.append(i)
@@ -158,7 +160,7 @@ class BatchDecoder:
 
     # -- one group of sequences --------------------------------------------------------------------
 
-    def _generate_group(self, prompts, budgets, stop, temperature, rng) -> list[Output]:
+    def _generate_group(self, prompts, budgets, stops, temperature, rng) -> list[Output]:
         if len(prompts) > 1:  # read their shared beginning (system message, fixed examples) once, not per prompt
             shared = prompts[0][:min(_common_prefix(prompts[0], p) for p in prompts[1:])]
             self._prefill(shared[:min(map(len, prompts)) - 1])
@@ -186,14 +188,14 @@ class BatchDecoder:
         live = set(range(len(prompts)))
         while True:
             for i in sorted(live):
-                if self._finish(outs[i], pending[i], budgets[i], stop):
+                if self._finish(outs[i], pending[i], budgets[i], stops[i]):
                     live.discard(i)
             if not live:
                 break
             order = sorted(live)
             if len(order) == 1 and temperature <= 0:
                 i = order[0]
-                pending[i] = self._step_with_draft(seqs[i], prompts[i], outs[i], pending[i], budgets[i], stop)
+                pending[i] = self._step_with_draft(seqs[i], prompts[i], outs[i], pending[i], budgets[i], stops[i])
                 if pending[i] is None:
                     live.discard(i)
                 continue

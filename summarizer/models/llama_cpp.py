@@ -5,6 +5,7 @@ built with the GGUF's own chat template, as llama-cpp-python's create_chat_compl
 decoding is llama_batch.py's: several conversations side by side (`chat_many`), a KV cache that keeps
 recent prompts (a prompt that begins like an earlier one pays only for its new tail), prompt-lookup drafting
 for a lone sequence, and `remember_prefix` for a prompt file's fixed opening, saved to disk (kv_files.py).
+Several threads may call it: gather.py merges the calls of the articles in flight into one decode.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from summarizer.errors import ModelError
 from summarizer.models.base import Generation, Messages, Model, budgets
+from summarizer.models.gather import Gatherer
 from summarizer.models.packaged import PIP_HINT
 from summarizer.settings import DEFAULT_DRAFT_TOKENS, DEFAULT_N_CTX, cache_dir
 
@@ -42,6 +44,7 @@ class LlamaCppChat(Model):
         self.path = Path(path)
         self.threads = threads
         self._decoder = None
+        self._gather = Gatherer(self._decode)
         started = time.perf_counter()
         try:
             missing = missing_symbols(llama_cpp)
@@ -86,7 +89,12 @@ class LlamaCppChat(Model):
         """Keep the KV cache of these opening messages (a prompt's fixed part), across processes too."""
         if self._decoder is None or not messages:
             return
-        self._decoder.remember(self._tokens(self._opening_template(messages=messages)))
+        tokens = self._tokens(self._opening_template(messages=messages))
+        self._gather.exclusive(lambda: self._decoder.remember(tokens))
+
+    def working(self):
+        """One article's model work is in flight (gather.py: its calls are decoded with the others')."""
+        return self._gather.working()
 
     def count_tokens(self, text: str) -> int:
         """Tokens in text (no chat template), to budget prompts against n_ctx."""
@@ -118,8 +126,7 @@ class LlamaCppChat(Model):
         prompts, template_stops = zip(*(self._prompt_tokens(m) for m in conversations)) if conversations else ((), ())
         stops = list(stop or []) + sorted({s for group in template_stops for s in group})
         try:
-            outs = self._decoder.generate(list(prompts), max_tokens=max_tokens, stop=stops,
-                                          temperature=temperature, seed=seed)
+            outs = self._gather.run([(p, stops) for p in prompts], budgets(max_tokens, len(prompts)), (temperature, seed))
         except ModelError as exc:
             if "exceed context window" in str(exc):  # shown to users: say what to change
                 raise ModelError(f"{self.name}: {exc}; shorten the prompt or raise config key `n_ctx`") from exc
@@ -127,6 +134,15 @@ class LlamaCppChat(Model):
         share = (time.perf_counter() - started) / max(len(outs), 1)
         return [Generation(text=o.text.strip(), prompt_tokens=o.prompt_tokens, completion_tokens=len(o.tokens),
                            seconds=share) for o in outs]
+
+    def _decode(self, work: list[tuple[list[int], list[str]]], budgets: list[int], key: tuple):
+        """The one call that decodes on the context (gather.py calls it, one at a time): work is (prompt
+        tokens, stop strings) per conversation, of one article or of several."""
+        if self._decoder is None:
+            raise ModelError(f"{self.name} is closed")
+        temperature, seed = key
+        return self._decoder.generate([p for p, _ in work], max_tokens=budgets, stop=[s for _, s in work],
+                                      temperature=temperature, seed=seed)
 
     def _chat_public(self, messages: Messages, *, max_tokens: int, temperature: float, stop, seed: int) -> Generation:
         """llama-cpp-python's public create_chat_completion: the path when the C API has changed."""
