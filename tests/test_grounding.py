@@ -123,7 +123,10 @@ def test_ungrounded_twice_falls_back_to_selected_sentences_and_says_why():
     assert "key sentences" in joined
     assert s.en.startswith("The Russell 2000 has dropped 6.8%")  # the article's own sentence
     assert "35%" not in s.en
-    assert "previous summary used things that are not in the article" in model.calls[1][-1]["content"]
+    # the retry is a follow-up turn of the first conversation (cached in the model), naming what failed
+    first, retry = model.calls[0], model.calls[1]
+    assert retry[:len(first)] == first and retry[len(first)] == {"role": "assistant", "content": bad}
+    assert "failed these checks" in retry[-1]["content"] and "35%" in retry[-1]["content"]
     assert len(s.en.split()) <= 70 and s.en.count(". ") <= 2
 
 

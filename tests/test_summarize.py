@@ -57,7 +57,7 @@ def test_prompt_files_load_by_name_and_version():
     messages = p.render(article="A B C.", max_sentences="3", max_words="60")
     assert "A B C." in messages[-1]["content"] and "$" not in messages[-1]["content"]
     assert load_prompt(p.version) == p
-    for name in ("summarize.da", "summarize-strict.en", "summarize-strict.da", "translate.da-en", "translate.en-da"):
+    for name in ("summarize.da", "summarize-retry.en", "summarize-retry.da", "translate.da-en", "translate.en-da"):
         assert load_prompt(name).messages
     assert prompt_dirs()
 

@@ -3,8 +3,9 @@
 1. select: the article's key sentences (select.py), within the model's context budget;
 2. the model writes the summary in the article's language (prompts/summarize.<lang>.vN.txt);
 3. grounding.check: every number, date, weekday and name must be in the article, and the block must
-   be in its language; on failure one retry with prompts/summarize-strict.<lang>, then the extractive
-   fallback: the top selected sentences themselves, trimmed to the length;
+   be in its language; on failure one retry, a follow-up turn naming what failed
+   (prompts/summarize-retry.<lang>), then the extractive fallback: the top selected sentences themselves,
+   trimmed to the length;
 4. the other language by translating that summary sentence by sentence (translate.py; the sentences are
    decoded side by side), each checked the same way; sentences that fail are left out (flagged); if none
    passes, the selected sentences are translated instead, and if those fail too the block shows the
@@ -68,7 +69,10 @@ OTHER_LANGUAGE = "translate"
 # Retrieved translation-memory pairs per prompt when a summary is translated sentence by sentence (by
 # target language): fewer than for Tatoeba lines, because every pair is prompt the model must read first.
 SENTENCE_EXAMPLES = {"da": 0, "en": 0}
-RETRY_EXAMPLES = 6  # for a sentence whose translation failed the check: a second, different prompt
+# For a sentence whose translation failed the check: a second, different prompt. Not a follow-up turn
+# naming what failed (as the summary's retry is): in a translation conversation every user turn is text to
+# translate, and the model translated the instruction itself (BENCHMARKS.md "Digest speed, session 8").
+RETRY_EXAMPLES = 6
 CONTEXT_CHARS = 1200
 
 
@@ -175,20 +179,28 @@ def _unsaid(key_facts: list[KeyFact], text: str, language: str, summary: str, so
 
 def _model_summary(model, language: str, context: str, length: Length, check: Checker, cache: LLMCache,
                    timings: dict[str, float]) -> tuple[str | None, list[str], list[dict[str, str]]]:
-    """(summary, flags, messages) when the model's summary (first try or strict retry) passes the checks,
-    else (None, issues, []). flags: the headline's figures a retried summary still leaves out (kept, and
-    shown). messages is the conversation that wrote it, for the other language's turn."""
-    values = {"article": context, "max_sentences": str(length.max_sentences), "max_words": str(length.prompt_words)}
+    """(summary, flags, messages) when the model's summary (first try or retry) passes the checks, else
+    (None, issues, []). The retry is a follow-up turn (prompts/summarize-retry.<lang>) naming what failed:
+    the article and the first summary are already in the model's cache, so it reads only that turn. flags:
+    the headline's figures a retried summary still leaves out (kept, and shown). messages is the
+    conversation that wrote it, for the other language's turn."""
+    prompt = load_prompt(f"summarize.{language}")
+    values = {"max_sentences": str(length.max_sentences), "max_words": str(length.prompt_words)}
+    messages = prompt.render(article=context, **values)
+    version = prompt.version
     issues: list[str] = []
-    for attempt, name in enumerate((f"summarize.{language}", f"summarize-strict.{language}")):
-        prompt = load_prompt(name)
+    answer = ""
+    for attempt in (0, 1):
         if attempt:
-            values["problems"] = "; ".join(issues)
+            retry = load_prompt(f"summarize-retry.{language}")
+            messages = messages + [{"role": "assistant", "content": answer}] + retry.render(
+                problems="; ".join(issues), **values)
+            version = f"{version}+{retry.version}"
         started = time.perf_counter()
-        messages = prompt.render(**values)
-        gen, _ = cached_chat(model, messages, prompt_version=prompt.version, opening=prompt.opening,
+        gen, _ = cached_chat(model, messages, prompt_version=version, opening=prompt.opening,
                              max_tokens=int(length.max_tokens * TOKEN_RATIO[language]), cache=cache)
         timings[f"summary_{language}" + ("_retry" if attempt else "")] = round(time.perf_counter() - started, 3)
+        answer = gen.text
         text = trim(grounding.strip_residue(gen.text), language, length)
         if not text:
             issues = ["the model returned an empty summary"]
