@@ -14,8 +14,8 @@ from summarizer.errors import UsageError
 from summarizer.settings import data_dir
 
 SERVER_CONCURRENCY = 4
-# In-process llama.cpp: 1. Two articles merged measured slower on 2 cores (BENCHMARKS.md "Digest speed,
-# session 8"): a lone sequence gets prompt-lookup drafting, merged ones do not. The config may say 2.
+# In-process llama.cpp: 1. Two articles merged measured slower on 2 cores (BENCHMARKS.md "Session 8:
+# digest speed"): a lone sequence gets prompt-lookup drafting, merged ones do not. The config may say 2.
 IN_PROCESS_CONCURRENCY = 1
 
 DIGEST_KEYS = {"model", "output", "formats", "concurrency", "since", "group_by", "opml", "database", "host_delay",

@@ -1,9 +1,11 @@
 """Several articles' model calls, from several threads, decoded together on one llama.cpp context.
 
-Why: on 2 CPU cores a generated token costs a pass over the weights, and a batch of sequences costs little
-more than one (llama_batch.py). One article gives the decoder one summary at a time and a few sentences to
-translate; two articles in flight give it twice the sequences per pass. The digest runs `model_concurrency`
-articles in threads; each thread's `chat_many` lands here.
+Why: a generated token costs a pass over the weights, and a batch of sequences can cost less than the same
+sequences one after another (llama_batch.py). One article gives the decoder one summary at a time and a few
+sentences to translate; two articles in flight give it twice the sequences per pass. The digest runs
+`model_concurrency` articles in threads; each thread's `chat_many` lands here. On 2 CPU cores it measured
+slower (a lone sequence gets prompt-lookup drafting, merged ones do not; BENCHMARKS.md "Session 8: digest
+speed"), so the digest asks for it only when the config does; it also makes the model safe to share.
 
 How: a call joins a queue. When no decode is running, the caller leads: it waits (at most WAIT seconds) until
 every article in flight (`working()`) has a call queued, takes the queued calls that decode alike (same
@@ -18,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 # At most this long a leader waits for the other articles' calls: an article between two calls is running
@@ -34,7 +36,12 @@ class _Call:
     key: tuple  # calls decode together only when these agree (temperature, seed)
     outputs: list[Any] | None = None
     error: BaseException | None = None
-    done: threading.Event = field(default_factory=threading.Event)
+    done: bool = False  # read and set under the Gatherer's condition
+
+    def result(self) -> list[Any]:
+        if self.error is not None:
+            raise self.error
+        return self.outputs
 
 
 class Gatherer:
@@ -69,10 +76,10 @@ class Gatherer:
             self._queue.append(call)
             self.calls += 1
             self._cond.notify_all()
-            while not call.done.is_set() and self._busy:
+            while not call.done and self._busy:
                 self._cond.wait()
-            if call.done.is_set():
-                return call.outputs if call.error is None else _raise(call.error)
+            if call.done:
+                return call.result()
             self._busy = True  # this caller leads the next decode
             deadline = time.monotonic() + self._wait
             while len(self._queue) < self._in_flight and (left := deadline - time.monotonic()) > 0:
@@ -92,10 +99,10 @@ class Gatherer:
         finally:
             with self._cond:
                 for c in batch:
-                    c.done.set()
+                    c.done = True
                 self._busy = False
                 self._cond.notify_all()
-        return call.outputs if call.error is None else _raise(call.error)
+        return call.result()
 
     def exclusive(self, work: Callable[[], Any]) -> Any:
         """Run work alone on the context, between two decodes."""
@@ -109,7 +116,3 @@ class Gatherer:
             with self._cond:
                 self._busy = False
                 self._cond.notify_all()
-
-
-def _raise(exc: BaseException):
-    raise exc

@@ -71,7 +71,7 @@ OTHER_LANGUAGE = "translate"
 SENTENCE_EXAMPLES = {"da": 0, "en": 0}
 # For a sentence whose translation failed the check: a second, different prompt. Not a follow-up turn
 # naming what failed (as the summary's retry is): in a translation conversation every user turn is text to
-# translate, and the model translated the instruction itself (BENCHMARKS.md "Digest speed, session 8").
+# translate, and the model translated the instruction itself (BENCHMARKS.md "Session 8: digest speed").
 RETRY_EXAMPLES = 6
 CONTEXT_CHARS = 1200
 
