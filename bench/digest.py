@@ -163,6 +163,7 @@ def main() -> None:
         "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
         "stage_share": {k: round(v / total, 4) for k, v in stages.items()},
         "summary_stage_seconds": _summary_timings(rows),
+        "other_block": _other_block_outcomes(rows),
         "model_concurrency": used_concurrency,
         "model_calls_merged": _merged(),
         "tokens": dict(TOKENS),
@@ -181,6 +182,7 @@ def main() -> None:
     print("| stage | seconds (sum over articles) | share |\n|---|---|---|")
     for k, v in stages.items():
         print(f"| {k} | {v:.1f} | {v / total:.1%} |")
+    print("other language's block: " + ", ".join(f"{k} {v}" for k, v in result["other_block"].items()))
     if TOKENS:
         print("tokens per article: " + ", ".join(f"{k} {v}" for k, v in result["tokens_per_article"].items()))
     if again is not None:
@@ -201,6 +203,28 @@ def _merged() -> dict[str, int]:
     """Model calls and the decodes they took (models/gather.py): fewer decodes than calls = merged."""
     gathers = [m._gather for m in models.loaded_models() if getattr(m, "_gather", None) is not None]
     return {"calls": sum(g.calls for g in gathers), "decodes": sum(g.turns for g in gathers)}
+
+
+# How the other language's block was made, read from the issues summarize() records (summary/write.py's
+# wording): the first that matches names the article's path.
+OUTCOMES = [
+    ("key figures", "showing the article's key figures instead"),
+    ("untranslated", "summary untranslated"),
+    ("key sentences translated", "translated the article's key sentences instead of the summary"),
+    ("translated, key figures added", "of the article's key figures the translation left out"),
+    ("translated, sentences left out", "their translation failed the check"),
+]
+
+
+def _other_block_outcomes(rows) -> dict[str, int]:
+    """Articles per way the other language's block was made (the summary translated whole is the rest)."""
+    counts: dict[str, int] = {name: 0 for name, _ in OUTCOMES}
+    counts["summary translated"] = 0
+    for r in rows:
+        issues = " | ".join(json.loads(r["report"]).get("grounding_issues") or [])
+        name = next((n for n, phrase in OUTCOMES if phrase in issues), "summary translated")
+        counts[name] += 1
+    return counts
 
 
 def _summary_timings(rows) -> dict[str, float]:

@@ -137,15 +137,13 @@ def test_strict_retry_that_succeeds_is_grounded():
 
 
 def test_translation_that_fails_every_attempt_is_shown_untranslated_with_a_note():
-    # The summary translated (and retried), then the (3) key sentences translated one by one (and retried):
-    # every translation invents.
-    model = FakeModel(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 9 pct.", "Russell 2000 er faldet 9 pct."]
-                     + ["Indekset steg 99 pct."] * 6)
+    # The summary's translation invents. Neither that sentence nor the article's key sentences are
+    # translated again (a queued answer for them would be left over, and the block would read it).
+    model = FakeModel(["The Russell 2000 has dropped 6.8%.", "Russell 2000 er faldet 9 pct.", "Russell 2000 er faldet 6,8 pct."])
     s = summarize(en_article(), model)
-    assert not s.grounded and len(model.calls) == 9
+    assert not s.grounded and len(model.calls) == 2
     assert s.da.startswith("[Ikke oversat") and "6.8%" in s.da
     assert any(i.startswith("da: number '9 pct.'") for i in s.grounding_issues)
-    assert any(i.startswith("da: number '99 pct.'") for i in s.grounding_issues)
 
 
 def test_a_danish_block_written_in_english_fails_the_check_and_is_translated_instead():
@@ -201,10 +199,9 @@ def test_a_failed_translation_keeps_the_sentences_that_pass_and_says_what_it_lef
     summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is down 2.1%."
     model = FakeModel([summary,
                       "Russell 2000 er faldet 6,8 pct. siden marts i 2016.",  # sentence 1: invents 2016
-                      "S&P 500 er faldet 2,1 pct.",  # sentence 2: passes
-                      "Russell 2000 er faldet 6,8 pct. siden marts 2016."])  # sentence 1 retried: invents again
+                      "S&P 500 er faldet 2,1 pct."])  # sentence 2: passes
     s = summarize(en_article(), model)
-    assert len(model.calls[3]) > len(model.calls[1]) + 4  # the retry's prompt has retrieved example pairs
+    assert len(model.calls) == 3  # the failed sentence is not translated again
     assert s.en == summary and s.da == "S&P 500 er faldet 2,1 pct."
     assert not s.grounded
     assert "da: number '2016' is not in the article" in s.grounding_issues
@@ -215,8 +212,7 @@ def test_a_sentence_handed_back_untranslated_is_left_out_not_mixed_in():
     summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is down 2.1% this year so far."
     model = FakeModel([summary,
                       "Russell 2000-indekset er faldet 6,8 pct. siden marts, viser tallene.",  # sentence 1: fine
-                      "The S&P 500 is down 2.1% this year so far.",  # sentence 2: English, untranslated
-                      "The S&P 500 is down 2.1% this year."])  # and again when retried
+                      "The S&P 500 is down 2.1% this year so far."])  # sentence 2: English, untranslated
     s = summarize(en_article(), model)
     assert s.da == "Russell 2000-indekset er faldet 6,8 pct. siden marts, viser tallene." and not s.grounded
     assert "da: a sentence came back in English" in s.grounding_issues
@@ -231,17 +227,6 @@ def test_a_translation_whose_every_sentence_passes_is_grounded():
     s = summarize(en_article(), model)
     assert s.da == ("Russell 2000-indekset er faldet 6,8 pct. siden marts, og det er meget. "
                     "Det brede S&P 500 er til gengæld kun faldet 2,1 pct. i år.")
-    assert s.grounded and s.grounding_issues == []
-
-
-def test_a_sentence_whose_retry_passes_is_kept_and_the_translation_is_grounded():
-    summary = "The Russell 2000 has dropped 6.8% since March. The S&P 500 is down 2.1%."
-    model = FakeModel([summary,
-                      "Russell 2000 er faldet 6,8 pct. siden marts i 2016.",  # sentence 1: invents 2016
-                      "S&P 500 er faldet 2,1 pct.",
-                      "Russell 2000 er faldet 6,8 pct. siden marts."])  # sentence 1 retried: passes
-    s = summarize(en_article(), model)
-    assert s.da == "Russell 2000 er faldet 6,8 pct. siden marts. S&P 500 er faldet 2,1 pct."
     assert s.grounded and s.grounding_issues == []
 
 

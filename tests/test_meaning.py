@@ -127,10 +127,13 @@ def test_a_failed_translation_shows_the_key_figures_in_that_language():
     article = load_article(str(SAMPLES / "northgate-en.html"))
     summary = "The Stoxx 600 fell 0.8% to 512.40. Novo Nordisk shares dropped 3.4% to 612.80 crowns."
 
+    translated: list[str] = []
+
     def respond(messages):
         text = messages[-1]["content"]
         if "Stoxx" in text and "Danish" not in messages[0]["content"] and "dansk" not in text.lower():
             return summary
+        translated.append(text)
         return "Stoxx 600 kasserindekset faldt 0,8 pct."  # a non-word: every translation fails
 
     report = analyse(article, model=FakeModel(respond=respond))
@@ -138,6 +141,10 @@ def test_a_failed_translation_shows_the_key_figures_in_that_language():
     assert s.en == summary
     assert s.da.startswith("[Nøgletal") and "Stoxx 600 faldt 0,8 pct. til 512,40." in s.da
     assert not s.grounded and any("key figures instead" in i for i in s.grounding_issues)
+    # the summary's own sentences were sent to translation once each, not again with examples and not the
+    # article's key sentences after them: those cost more than they gave (BENCHMARKS.md "Session 9")
+    assert translated and len(translated) == len(set(translated))
+    assert set(translated) <= set(summary.replace(". ", ".\n").splitlines())
 
 
 def test_a_translation_that_lost_a_sentence_gets_the_key_figures_it_does_not_state():

@@ -52,6 +52,7 @@ WINDOW_BEFORE = 3  # sentences before a figure that may name whom it belongs to 
 
 
 LANGUAGE_NAMES = {"da": "Danish", "en": "English"}
+WITH_ARTICLE = {"da": "a Danish", "en": "an English"}
 ALTERNATIVES = re.compile(r"[^\W\d_]+ / [^\W\d_]+")  # "forsendelse / skibsfart": a hint copied, not a choice
 
 
@@ -76,7 +77,7 @@ def non_words(sentence: str, language: str, index: ArticleIndex) -> list[Problem
         if dictionary.is_word(w, language):
             continue
         if in_article and dictionary.is_word(w, index.language):
-            out.append(Problem(f"a {LANGUAGE_NAMES[index.language]} word left untranslated", w, sentence))
+            out.append(Problem(f"{WITH_ARTICLE[index.language]} word left untranslated", w, sentence))
         elif not in_article:
             out.append(Problem(f"not a {LANGUAGE_NAMES[language]} word", w, sentence))
     for m in ALTERNATIVES.finditer(sentence):

@@ -8,9 +8,9 @@
    trimmed to the length;
 4. the other language by translating that summary sentence by sentence (translate.py; the sentences are
    decoded side by side), each checked the same way; sentences that fail are left out (flagged); if none
-   passes, the selected sentences are translated instead, and if those fail too the block shows the
-   untranslated summary with a visible note (or, with other_language="direct", first as the next turn of
-   the summary's conversation);
+   passes, the block shows the article's key figures (right in both languages by construction), or when
+   it has none the untranslated summary with a visible note (or, with other_language="direct", first as
+   the next turn of the summary's conversation);
 5. any fallback sets grounded=False and records why in grounding_issues: never silent.
 
 Length is enforced by trimming whole sentences. All model calls go through the on-disk cache.
@@ -35,6 +35,7 @@ from summarizer.summary.article_index import ArticleIndex
 from summarizer.summary.key_sentences import Sentence, select_sentences, split_sentences
 from summarizer.summary.meaning import lost_names, meaning_problems, repair_grammar
 from summarizer.summary.translate import translate_texts
+from summarizer.summary.word_hints import resolve_alternatives
 from summarizer.values import Article, Facts, KeyFact, Summary
 
 
@@ -69,10 +70,6 @@ OTHER_LANGUAGE = "translate"
 # Retrieved translation-memory pairs per prompt when a summary is translated sentence by sentence (by
 # target language): fewer than for Tatoeba lines, because every pair is prompt the model must read first.
 SENTENCE_EXAMPLES = {"da": 0, "en": 0}
-# For a sentence whose translation failed the check: a second, different prompt. Not a follow-up turn
-# naming what failed (as the summary's retry is): in a translation conversation every user turn is text to
-# translate, and the model translated the instruction itself (BENCHMARKS.md "Session 8: digest speed").
-RETRY_EXAMPLES = 6
 CONTEXT_CHARS = 1200
 
 
@@ -244,12 +241,14 @@ def _translated_by_sentence(text: str, model, source: str, other: str, length: L
                             cache: LLMCache) -> tuple[str, list[str], int]:
     """text translated one sentence at a time (decoded side by side), keeping the sentences whose translation
     passes the check: one invented date ("last year's election" -> "valget i 2016") then costs a sentence,
-    not the block. A sentence that fails is translated once more with retrieved example pairs (a different
-    prompt; the same one would give the same output). Returns (translation, what failed, sentences left
-    out); the translation is "" when no sentence passed."""
+    not the block. A sentence that fails is not translated again: a second prompt with retrieved example
+    pairs rescued 4 of 20 failed Danish sentences and was 126 s of a 567 s digest of 30 articles
+    (BENCHMARKS.md "Session 9"). Returns (translation, what failed, sentences left out); the translation
+    is "" when no sentence passed."""
 
     def verdict(sentence: str, t) -> tuple[str | None, list[str]]:
-        out = repair_grammar(grounding.repair_names(grounding.strip_residue(t.text).strip(), check.text), other)
+        out = resolve_alternatives(grounding.strip_residue(t.text).strip(), sentence, source, other)
+        out = repair_grammar(grounding.repair_names(out, check.text), other)
         # A sentence handed back untranslated passes the fact check, so it is tested on its own: mixed
         # into the translated ones it would make the whole block fail the language check.
         if not out:
@@ -262,13 +261,6 @@ def _translated_by_sentence(text: str, model, source: str, other: str, length: L
     sentences = split_sentences(text, source)
     results = [verdict(s, t) for s, t in zip(sentences, translate_texts(
         sentences, model, source, other, check=False, cache=cache, retrieved=SENTENCE_EXAMPLES[other]))]
-    failed = [i for i, (out, _) in enumerate(results) if out is None]
-    if failed and model.can_chat:
-        retried = translate_texts([sentences[i] for i in failed], model, source, other, check=False, cache=cache,
-                                  retrieved=RETRY_EXAMPLES)
-        for i, t in zip(failed, retried):
-            out, problems = verdict(sentences[i], t)
-            results[i] = (out, []) if out is not None else (None, results[i][1] + problems)
     kept = [out for out, _ in results if out is not None]
     problems = [p for _, found in results for p in found]
     return trim(" ".join(kept), other, length), problems, len(sentences) - len(kept)
@@ -334,24 +326,20 @@ def summarize(article: Article, model: Model | None, *, facts: Facts | None = No
 
     # The other language: with OTHER_LANGUAGE="direct" first written as the next turn of the summary's
     # conversation; else (or if that fails the check) the summary translated sentence by sentence, keeping
-    # the sentences that pass (any left out: flagged); then the extractive sentences translated (flagged);
-    # else say so (flagged).
+    # the sentences that pass (any left out: flagged); else the article's key figures, else say so (flagged).
     started = time.perf_counter()
     translated, t_issues, partial = "", ["no attempt"], []
     if conversation and other_language == "direct":
         translated, t_issues = _direct_other(model, conversation, summary, source, other, limits, check, cache)
         timings[f"summary_{other}"] = round(time.perf_counter() - started, 3)
     if t_issues:
-        retry_started = time.perf_counter()
+        translate_started = time.perf_counter()
         translated, t_issues, partial = _other_by_translation(summary, model, source, other, limits, check, cache)
-        timings[f"translate_{other}"] = round(time.perf_counter() - retry_started, 3)
+        timings[f"translate_{other}"] = round(time.perf_counter() - translate_started, 3)
         issues += [f"{other}: {p}" for p in partial]
-    if t_issues and summary != fallback:
-        issues += [f"{other}: {p}" for p in t_issues]
-        translated, t_issues, partial = _other_by_translation(fallback, model, source, other, limits, check, cache)
-        if not t_issues:
-            issues += [f"{other}: {p}" for p in partial]
-            issues.append(f"{other}: translated the article's key sentences instead of the summary")
+    # No second translation of the article's key sentences when the summary's fails: on the 30-article
+    # digest that cost 98 s of 671 and rarely passed where the summary's own sentences had not
+    # (BENCHMARKS.md "Session 9"); the key figures below are right by construction.
     key_facts_text = " ".join(getattr(k, other) for k in key_facts or [])
     if t_issues and key_facts_text:  # key figures are right in both languages by construction (key_facts.py)
         issues += [f"{other}: {p}" for p in t_issues]
