@@ -210,7 +210,6 @@ def _merged() -> dict[str, int]:
 OUTCOMES = [
     ("key figures", "showing the article's key figures instead"),
     ("untranslated", "summary untranslated"),
-    ("key sentences translated", "translated the article's key sentences instead of the summary"),
     ("translated, key figures added", "of the article's key figures the translation left out"),
     ("translated, sentences left out", "their translation failed the check"),
 ]

@@ -66,8 +66,11 @@ def test_oeu_sample_bilingual_summary(model):
     else:
         assert s.grounding_issues, "ungrounded must say why"
     # The article's names reach both blocks. A Danish sentence that failed its checks is left out, visibly
-    # (flagged), and the key figures for it follow; the Russell 2000, the article's subject, is there either way.
-    left_out = any(i.startswith("da: left out") for i in s.grounding_issues)
+    # (flagged), and the key figures for it follow; when none passed, the block is the key figures, said so.
+    # The Russell 2000, the article's subject, is there either way.
+    key_figures_only = any(i.endswith("showing the article's key figures instead") for i in s.grounding_issues)
+    assert s.da.startswith("[Nøgletal i stedet") == key_figures_only, s.da
+    left_out = key_figures_only or any(i.startswith("da: left out") for i in s.grounding_issues)
     for name in ("Russell 2000", "S&P 500"):
         assert name in s.en, s.en
         assert name in s.da or (left_out and name != "Russell 2000"), (s.da, s.grounding_issues)

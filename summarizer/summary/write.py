@@ -338,7 +338,7 @@ def summarize(article: Article, model: Model | None, *, facts: Facts | None = No
         timings[f"translate_{other}"] = round(time.perf_counter() - translate_started, 3)
         issues += [f"{other}: {p}" for p in partial]
     # No second translation of the article's key sentences when the summary's fails: on the 30-article
-    # digest that cost 98 s of 671 and rarely passed where the summary's own sentences had not
+    # digest that cost 98 s of 677 and rarely passed where the summary's own sentences had not
     # (BENCHMARKS.md "Session 9"); the key figures below are right by construction.
     key_facts_text = " ".join(getattr(k, other) for k in key_facts or [])
     if t_issues and key_facts_text:  # key figures are right in both languages by construction (key_facts.py)
