@@ -129,16 +129,20 @@ def test_word_hints_name_content_words_from_the_word_list_in_text_order():
 
 
 def test_a_hint_copied_whole_is_resolved_to_its_first_sense_and_nothing_else_is():
-    from summarizer.summary.word_hints import resolve_alternatives, word_hints
+    from summarizer.summary.translate import resolve_alternatives, shown_word_hints
 
     source = "The opening ceremony was held in the park."
-    assert ("opening", "åbning / åbner") in word_hints(source, "en", "da")
+    assert ("opening", "åbning / åbner") in shown_word_hints(source, "en", "da")
     copied = "Åbnings-ceremonien: åbning / åbner ceremoni blev holdt i parken, ja / nej."
     # the hinted pair becomes its first sense; "ja / nej" was never hinted for this source, so it stays
     assert resolve_alternatives(copied, source, "en", "da") == (
         "Åbnings-ceremonien: åbning ceremoni blev holdt i parken, ja / nej.")
     # a pair hinted for another source is not this sentence's to resolve
     assert resolve_alternatives("tåre / rive", source, "en", "da") == "tåre / rive"
+    # nor the senses of a glossary term's word, which the hint turn does not show ("small caps" is one term)
+    caps = "Hedge funds pressed the small caps index lower."
+    assert resolve_alternatives("lille / små selskaber, trykkede / presset", caps, "en", "da") == (
+        "lille / små selskaber, trykkede")
 
 
 def test_word_hints_skip_names_that_are_also_words():

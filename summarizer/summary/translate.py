@@ -140,13 +140,37 @@ def build_messages(text: str, source_language: str, target_language: str, *,
     hints = [] if in_system else number_hints(text, source_language, target_language)
     hints += [] if in_system else [(src, tgt) for src, tgt in terms if src != tgt]
     if WORD_HINTS_PER_PROMPT.get(prompt.version) if hint_words is None else hint_words:
-        # A glossary term's words are not hinted one by one: "small caps" is "småselskaber", not "små kasketter".
-        in_terms = {w.lower() for src, _ in terms for w in WORD.findall(src)}
-        hints += word_hints(text, source_language, target_language, skip=in_terms)
+        hints += shown_word_hints(text, source_language, target_language, terms)
     if hints:  # numbers, glossary terms and words with their translations, as one more example turn: copied
         shots += [{"role": "user", "content": "; ".join(w for w, _ in hints)},
                   {"role": "assistant", "content": "; ".join(t for _, t in hints)}]
     return messages[:-1] + shots + messages[-1:], prompt.version
+
+
+def shown_word_hints(text: str, source_language: str, target_language: str,
+                     terms: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """The word list's hints for text, as the hint turn shows them."""
+    terms = glossary_terms(text, source_language) if terms is None else terms
+    # A glossary term's words are not hinted one by one: "small caps" is "småselskaber", not "små kasketter".
+    in_terms = {w.lower() for src, _ in terms for w in WORD.findall(src)}
+    return word_hints(text, source_language, target_language, skip=in_terms)
+
+
+def resolve_alternatives(translation: str, source: str, source_language: str, target_language: str) -> str:
+    """translation with each hint's "sense / sense" that the model copied whole replaced by its first sense.
+
+    The hint turn shows two senses of a word ("opening = åbning / åbner") and the small model sometimes
+    copies both; the first is the word list's most common sense, the one a reader would expect. Only the
+    hints build_messages shows for this source (by default) are resolved: any other "a / b" stays, and the
+    meaning check flags it."""
+    version = load_prompt(f"translate.{source_language}-{target_language}").version
+    if not WORD_HINTS_PER_PROMPT.get(version):
+        return translation
+    for _, senses in shown_word_hints(source, source_language, target_language):
+        if " / " in senses:
+            first = senses.split(" / ", 1)[0]
+            translation = re.sub(r"(?<!\w)" + re.escape(senses) + r"(?!\w)", first, translation)
+    return translation
 
 
 def number_hints(text: str, source_language: str, target_language: str) -> list[tuple[str, str]]:

@@ -70,15 +70,3 @@ def word_hints(text: str, source_language: str, target_language: str, *, max_hin
             hints.append((word, " / ".join(senses)))
     return hints
 
-
-def resolve_alternatives(translation: str, source: str, source_language: str, target_language: str) -> str:
-    """translation with each hint's "sense / sense" that the model copied whole replaced by its first sense.
-
-    The hint turn shows two senses of a word ("opening = åbning / åbner") and the small model sometimes
-    copies both; the first is the word list's most common sense, the one a reader would expect. Only the
-    hints shown for this source are resolved: any other "a / b" stays (and the meaning check flags it)."""
-    for _, senses in word_hints(source, source_language, target_language):
-        first = senses.split(" / ", 1)[0]
-        if " / " in senses:
-            translation = re.sub(r"(?<!\w)" + re.escape(senses) + r"(?!\w)", first, translation)
-    return translation

@@ -34,8 +34,7 @@ from summarizer.summary import dictionary
 from summarizer.summary.article_index import ArticleIndex
 from summarizer.summary.key_sentences import Sentence, select_sentences, split_sentences
 from summarizer.summary.meaning import lost_names, meaning_problems, repair_grammar
-from summarizer.summary.translate import translate_texts
-from summarizer.summary.word_hints import resolve_alternatives
+from summarizer.summary.translate import resolve_alternatives, translate_texts
 from summarizer.values import Article, Facts, KeyFact, Summary
 
 
