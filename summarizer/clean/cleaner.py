@@ -1,6 +1,6 @@
 """Clean: a fetched page (HTML or plain text) -> the Article and nothing else, with its metadata.
 
-HTML goes through trafilatura (favor_precision, comments off) after a finance layer has pruned
+HTML goes through trafilatura (balanced mode, comments off) after a finance layer has pruned
 page furniture by class/id (newsletter, paywall, login, consent, share, related, ads, job lists,
 offers). Plain text (feed content, a copied page) has no markup, so the body is found as the
 densest run of prose lines. Both then pass the same line rules: boilerplate phrases, paywall

@@ -62,9 +62,20 @@ def forget_seen_classes() -> None:
     _TOKEN_VERDICTS.clear()
 
 
+# Styled out of sight: a schema.org copy of the headline and dates, a closed menu. (An article body
+# hidden until a script shows it holds most of the long paragraphs, and the guard below keeps it. The
+# `hidden` attribute is not read: React streams whole articles in hidden blocks and swaps them in.)
+_HIDDEN_XPATH = etree.XPath(
+    "//body//*[@style][contains(translate(@style, ' ', ''), 'display:none')"
+    " or contains(translate(@style, ' ', ''), 'visibility:hidden')]"
+)
+
+
 # Attribute values as strings, judged in Python (a cached dict lookup each), their elements fetched
-# only for the hits: cheaper than an element object per tag.
-_CLASS_ID_XPATH = etree.XPath("//@class | //@id")
+# only for the hits: cheaper than an element object per tag. Two paths, not a union, which would sort
+# the values into document order for nothing.
+_CLASS_XPATH = etree.XPath("//@class")
+_ID_XPATH = etree.XPath("//@id")
 
 
 @lru_cache(maxsize=1)
@@ -79,16 +90,24 @@ def _prune_furniture(tree, source: str = "", page_url: str | None = None, find_p
     so a content wrapper whose class happens to say 'paywall' or 'comments' keeps the article.
     """
     r = rules()
-    doomed = [v.getparent() for v in _CLASS_ID_XPATH(tree) if _is_furniture(v)]
-    doomed = [el for el in doomed if el.tag not in r.protect_tags]
+    values = _CLASS_XPATH(tree) + _ID_XPATH(tree)
+    furniture = {v for v in set(values) if _is_furniture(v)}  # a value repeats; judge it once
+    doomed = [v.getparent() for v in values if v in furniture]
+    doomed = [el for el in doomed if el.tag not in r.protect_tags and not _in_code(el) and not _prose_in_link_box(el)]
     if not source or "sponsored" in source:
-        doomed.extend(tree.xpath("//a[contains(@rel, 'sponsored')]"))
+        # a sponsored link standing alone is an ad; one inside a sentence or a list item is the text's
+        doomed.extend(a for a in tree.xpath("//a[contains(@rel, 'sponsored')]") if _stands_alone(a))
     doomed.extend(tree.iter(*r.prune_tags))
-    doomed.extend(_external_link_blocks(tree, page_url))
+    doomed.extend(_HIDDEN_XPATH(tree))
+    doomed.extend(_link_blocks(tree, page_url))
     for label in r.box_label(tree, labels=_box_labels()):
         box = label.getparent()
-        if box is not None and box.tag not in r.protect_tags and len(box.text_content()) <= r.box_max_chars:
+        if box is not None and box.tag not in r.protect_tags and _is_labelled_box(box, r.box_max_chars):
             doomed.append(box)
+            # a label alone in its element (<h3>Related</h3>) heads the list of links that follows it
+            listed = box.getnext()
+            if _squash(box.text_content()) == _squash(label.text_content()) and listed is not None and _is_link_list(listed, r.box_max_chars):
+                doomed.append(listed)
     page_long, paywall_seen = None, False
     for el in doomed:
         if el.getparent() is None:  # listed twice, and already dropped
@@ -104,7 +123,44 @@ def _prune_furniture(tree, source: str = "", page_url: str | None = None, find_p
     return paywall_seen
 
 
-_LINK_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "div"})
+def _is_labelled_box(box, max_chars: int) -> bool:
+    """Under a label ('Related links:', 'Læs også'): a small box, or a list of links of any length up to
+    ten times that (the links' text at least four fifths of the box's)."""
+    return len(box.text_content()) <= max_chars or _is_link_list(box, max_chars)
+
+
+def _is_link_list(el, max_chars: int) -> bool:
+    """Up to ten small boxes' worth of text, four fifths of it or more the text of links."""
+    chars = len(el.text_content())
+    return 0 < chars <= 10 * max_chars and sum(len(a.text_content()) for a in el.iter("a")) * 5 >= chars * 4
+
+
+def _in_code(el) -> bool:
+    """Inside <pre>/<code>: a highlighter's 'token comment' span is the code's text, not reader comments."""
+    return any(a.tag in ("pre", "code") for a in el.iterancestors()) or el.tag in ("pre", "code")
+
+
+def _prose_in_link_box(el) -> bool:
+    """A 'related'/'read more' box is a list of links; one holding two or more long paragraphs of
+    plain prose is the article's own text under an unlucky class name, and stays."""
+    if not rules().link_list.search(_class_id(el).lower()) or _long_paragraphs(el) < 2:
+        return False
+    text = len(el.text_content())
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    return linked * 5 < text
+
+
+def _stands_alone(link) -> bool:
+    """A link that is the whole text of its block, outside any list: an ad headline, not a word of the text."""
+    block = link.getparent()
+    while block is not None and block.tag in ("span", "strong", "em", "b", "i"):
+        block = block.getparent()
+    if block is None or any(a.tag == "li" for a in link.iterancestors()):
+        return False
+    return _squash(block.text_content()) == _squash(link.text_content())
+
+
+_LINK_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "div", "li"})
 
 
 _HOST_RE = re.compile(r"https?://([^/:?#\s]+)", re.I)
@@ -123,29 +179,57 @@ def _site_of_host(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
-def _external_link_blocks(tree, page_url: str | None) -> list:
-    """Blocks whose whole text is one link to another site: ad and partner headlines pushed into
-    the body ('Sådan fik jeg 8 pct. om året' -> a click tracker), whatever their markup."""
+def _link_blocks(tree, page_url: str | None) -> list:
+    """Blocks whose whole text is one link: page furniture whatever its markup.
+
+    - To another site: an ad or partner headline pushed into the body ('Sådan fik jeg 8 pct. om året'
+      -> a click tracker). A list of such links (a changelog, sources) is the article's own.
+    - To another article of this site: a 'read also' teaser. Alone in its block it goes; in a list, the
+      list goes when all its items (two or more), or three or more and two thirds of them, lead with such a teaser.
+    """
     if page_url is None:
         canonical = tree.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
         page_url = str(canonical[0]) if canonical else None
     home = _site(page_url)
     if home is None:
         return []
-    found = []
-    for a in tree.xpath("//body//a[starts-with(@href, 'http')]"):
-        site = _site(a.get("href"))
-        if site is None or site == home:
+    found, teaser_items = [], {}
+    for a in tree.xpath("//body//a[@href]"):
+        href = a.get("href")
+        site = _site(href) if href.startswith("http") else home if href.startswith("/") and not href.startswith("//") else None
+        if site is None:
             continue
         text = _squash(a.text_content())
-        if not 3 <= len(_words(text)) <= 20 or _SENTENCE_END_RE.search(text):
+        n_words = len(_words(text))
+        if site != home:
+            if not 3 <= n_words <= 20 or _SENTENCE_END_RE.search(text):
+                continue
+        elif not (4 <= n_words <= 40 and _ARTICLE_PATH_RE.search(href)):
             continue
         block = a.getparent()
         while block is not None and block.tag not in _LINK_BLOCK_TAGS:
             block = block.getparent()
-        if block is not None and _squash(block.text_content()) == text:
+        if block is None or _squash(block.text_content()) != text:
+            continue
+        item = block if block.tag == "li" else next(block.iterancestors("li"), None)
+        if item is None:
             found.append(block)
+        elif site == home:
+            teaser_items[item] = True
+    lists = {}
+    for item in teaser_items:
+        parent = item.getparent()
+        if parent is not None:
+            lists.setdefault(parent, []).append(item)
+    for parent, items in lists.items():
+        all_items = sum(1 for c in parent if c.tag == "li")
+        if (len(items) >= 3 and len(items) * 3 >= all_items * 2) or len(items) == all_items >= 2:
+            found.append(parent)
     return found
+
+
+# an article's address: a slug of three or more hyphenated words, or a long number (an id)
+_ARTICLE_PATH_RE = re.compile(r"/[^/?#]*[a-z0-9]+-[a-z0-9]+-[a-z0-9]+[^/?#]*(?:[/?#]|$)|/\d{5,}(?:[/.?#-]|$)", re.I)
 
 
 def _is_paywall_box(el) -> bool:

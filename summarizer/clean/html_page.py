@@ -39,15 +39,34 @@ def _find_dek(tree) -> str | None:
     return None
 
 
-def _is_figure_table(table, body_chars: int) -> bool:
-    """A table of figures (key numbers, quarterly results) beside the prose: a chart in table form.
+def _cell_text(cell) -> str:
+    """A table cell's text, its <lb/>s as spaces (xmltotxt frames a cell in '| ... |')."""
+    return _squash(xmltotxt(cell, False)).strip(" |")
 
-    A table that is most of the body (standings, a price list) is the article and stays.
-    """
-    cells = [_squash("".join(c.itertext())) for c in table.iter("cell")]
+
+def _figure_table_chars(table) -> int:
+    """The characters of a table of figures (key numbers, quarterly results), 0 for any other table."""
+    cells = [_cell_text(c) for c in table.iter("cell")]
     cells = [c for c in cells if c]
     numeric = sum(1 for c in cells if any(ch.isdigit() for ch in c) and len(_LETTER_RE.findall(c)) <= 6)
-    return len(cells) >= 4 and numeric * 5 >= len(cells) * 2 and sum(map(len, cells)) * 2 < body_chars
+    if len(cells) < 4 or numeric * 5 < len(cells) * 2 or _is_ranking(table):
+        return 0
+    return sum(map(len, cells))
+
+
+def _is_ranking(table) -> bool:
+    """Rows numbered 1, 2, 3... in their first cell: a ranking or a standings table, which is what the
+    article is about (a key-figures box beside a story is never numbered)."""
+    firsts = [_cell_text(next(row.iter("cell"), row)).rstrip(".") for row in table.iter("row")]
+    numbers = [int(f) for f in firsts if f.isdigit()]
+    return len(numbers) >= 3 and numbers[:3] == list(range(numbers[0], numbers[0] + 3))
+
+
+def _figures_beside_prose(body) -> bool:
+    """Are the body's tables of figures charts in table form beside the prose (dropped), or together
+    most of the body (standings, price lists, rankings split over several tables: the article)?"""
+    figures = sum(_figure_table_chars(t) for t in body if t.tag == "table")
+    return figures * 2 < len("".join(body.itertext()))
 
 
 _BLOCK_TAGS = ("p", "head", "list", "quote", "table")
@@ -66,24 +85,28 @@ def _main_cell(table):
 def _body_blocks(body) -> list[Block]:
     """trafilatura's output tree -> blocks, one per paragraph, list item or table row."""
     blocks: list[Block] = []
-    body_chars = None
+    drop_figures = None
     for child in body:
         tag = child.tag
         if tag == "list":
-            for item in child.iter("item"):
-                text = _squash("".join(item.itertext()))
-                if text:
-                    blocks.append(Block(text, "item"))
+            for item in child.findall("item"):
+                # an item's <lb/>s are lines of their own ("Bench<lb/>Price: $299"), not glued words;
+                # a nested list comes out as its own lines, once
+                for line in xmltotxt(item, False).split("\n"):
+                    text = _squash(line).removeprefix("- ")
+                    if text:
+                        blocks.append(Block(text, "item"))
         elif tag == "table":
             main = _main_cell(child)
             if main is not None:  # an old-style page laid out in a table: read the article's cell
                 blocks.extend(_body_blocks(main))
                 continue
-            body_chars = body_chars if body_chars is not None else len("".join(body.itertext()))
-            if _is_figure_table(child, body_chars):
+            if drop_figures is None:
+                drop_figures = _figures_beside_prose(body)
+            if drop_figures and _figure_table_chars(child):
                 continue
             for row in child.iter("row"):
-                cells = [_squash("".join(c.itertext())) for c in row.iter("cell")]
+                cells = [_cell_text(c) for c in row.iter("cell")]
                 text = " | ".join(c for c in cells if c)
                 if text:
                     blocks.append(Block(text, "row"))
@@ -122,11 +145,35 @@ def _extract_page(html: str | bytes, url: str | None, with_meta: bool) -> _Page:
     paywall_seen = _prune_furniture(tree, source, url, find_paywall=with_meta)
     if sum(1 for _ in islice(tree.iter(*_TEXT_TAGS), HUGE_PAGE_BLOCKS + 1)) > HUGE_PAGE_BLOCKS:
         return _Page(_tree_blocks(tree), meta, byline, dek, headlines, paywall_seen)
-    doc = trafilatura.bare_extraction(
-        tree, url=url, favor_precision=True, include_comments=False, with_metadata=False
-    )
-    blocks = _body_blocks(doc.body) if doc is not None and doc.body is not None else []
+    body = _trafilatura_body(tree, url)
+    blocks = _body_blocks(body) if body is not None else []
     return _Page(blocks, meta, byline, dek, headlines, paywall_seen)
+
+
+# trafilatura's own extractor first, without its fallbacks (readability, jusText); they run, in a second
+# full pass, only when the first found little text. On WCXB-dev their result replaced the first one on 38
+# of 793 pages, all but a few of them with under this many characters; the fallbacks took a third of
+# trafilatura's time on every page. BENCHMARKS.md, "Session 10", has the measurement.
+FALLBACK_BELOW_CHARS = 4000
+
+
+def _trafilatura_body(tree, url: str | None):
+    """The article's body as trafilatura's XML tree (or None).
+
+    Balanced mode: favor_precision lost 0.014 F1 and left 12 pages empty on WCXB-dev's ~700 sites; the
+    furniture pruning before and the line rules after give the precision back. output_format='txt'
+    only spares trafilatura a text conversion this module does itself from the tree.
+    """
+    options = dict(url=url, include_comments=False, with_metadata=False, output_format="txt")
+    doc = trafilatura.bare_extraction(tree, fast=True, **options)  # works on a copy: tree stays as it is
+    found = len(doc.raw_text or "") if doc is not None else 0
+    if found < FALLBACK_BELOW_CHARS:
+        rescue = trafilatura.bare_extraction(tree, **options)
+        # only a rescue that adds text: the fallbacks' version of the same text is worse (readability
+        # glues a headline onto the first paragraph)
+        if rescue is not None and len(rescue.raw_text or "") > found * 1.1:
+            doc = rescue
+    return doc.body if doc is not None else None
 
 
 # Past this many text elements, trafilatura's extraction grows quadratically (a 4 MB page of 64,000

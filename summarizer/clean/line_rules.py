@@ -25,6 +25,7 @@ _SENTENCE_END_RE = re.compile(r"[.!?…:;»”\"')\]]\s*$")
 PROSE_MIN_WORDS = 12  # a line this long is body text whatever its punctuation
 SENTENCE_MIN_WORDS = 6  # a shorter punctuated line is prose too
 BOILER_MAX_WORDS = 40  # prefix rules only fire on short blocks, never on a long paragraph
+DISCLAIMER_MAX_WORDS = 60  # a disclosure is a short paragraph; a long one quoting the phrase is the story
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Block:
 class _Rules:
     prune: re.Pattern
     prune_paywall: re.Pattern
+    link_list: re.Pattern
     protect_tags: frozenset
     content_name: re.Pattern
     prune_tags: tuple
@@ -52,6 +54,7 @@ class _Rules:
     prefix: re.Pattern
     regex: re.Pattern
     paywall: re.Pattern
+    disclaimer: re.Pattern
     chrome: re.Pattern
     attribution: re.Pattern
     months: dict
@@ -78,6 +81,7 @@ def rules() -> _Rules:
         # one class/id token: contains a furniture word, or has the shape of an ad/job token
         prune=re.compile(rf"{_alternation(b['prune_token_contains'])}|{token_shapes}"),
         prune_paywall=re.compile(_alternation(b["paywall_token_contains"]), re.I),
+        link_list=re.compile(_alternation(b["link_list_token_contains"])),
         protect_tags=frozenset(b["protect_tags"]),
         content_name=re.compile(b["content_tokens"], re.I),
         prune_tags=tuple(b["prune_tags"]),
@@ -92,6 +96,7 @@ def rules() -> _Rules:
         prefix=re.compile(rf"(?:{_alternation(b['drop_prefix'])})"),
         regex=re.compile("|".join(f"(?:{r})" for r in b["drop_regex"])),
         paywall=re.compile(_alternation(b["paywall_phrases"])),
+        disclaimer=re.compile(_alternation(b["disclaimer_phrases"])),
         chrome=re.compile(rf"(?<![\w-])(?:{_alternation(b['chrome_words'])})(?![\w-])"),
         attribution=re.compile(
             rf"^(?:{_alternation(b['attribution_prefixes'])})\s*:?\s+(?P<name>[^\W\d_][\w&.'’ /-]{{1,40}}?)\s*:?$", re.I
@@ -134,6 +139,8 @@ def is_boilerplate(text: str) -> bool:
     if r.regex.fullmatch(n):
         return True
     if len(_words(n)) <= BOILER_MAX_WORDS and r.prefix.match(n):
+        return True
+    if len(_words(n)) <= DISCLAIMER_MAX_WORDS and r.disclaimer.search(n):
         return True
     if len(n) > 60:
         return False
@@ -181,6 +188,28 @@ def looks_like_ad_headline(text: str) -> bool:
     return capitalised / len(long_words) >= 0.75 and words[0][0].isupper()
 
 
+def _stems(text: str) -> set[str]:
+    """Lower-case five-letter stems of the words of four letters or more ('Budgeting' ~ 'budget')."""
+    return {w.lower()[:5] for w in _words(text) if len(w) >= 4}
+
+
+def _taken_up(headline: str, below: list[Block]) -> bool:
+    """Does the text under a headline use one of its words?"""
+    return bool(_stems(headline) & _stems(" ".join(b.text for b in below)))
+
+
+def _without_headline(block: Block, title_norms: set[str]) -> Block:
+    """A first paragraph that opens with the headline ('Renten stiger Renten på ...': on a short page
+    trafilatura's balanced mode glues the h1 to the text under it) -> the paragraph alone."""
+    n = _norm(block.text)
+    for title in title_norms:
+        if len(title) >= 10 and n.startswith(title + " "):
+            rest = _squash(block.text)[len(title) + 1:]
+            if is_prose(rest):
+                return Block(rest, block.kind)
+    return block
+
+
 # ---------------------------------------------------------------- shared line filtering
 
 
@@ -202,8 +231,10 @@ def _filter_blocks(blocks: list[Block], *, titles: tuple[str, ...] = (), markup:
         if i in edges and out.attribution is None and (name := attribution_of(b.text)):
             out.attribution = name
             continue
-        if i < 3 and title_norms and _norm(b.text) in title_norms:
-            continue
+        if i < 3 and title_norms:
+            if _norm(b.text) in title_norms:
+                continue
+            b = _without_headline(b, title_norms)
         if is_paywall_prompt(b.text):
             out.paywalled = True
             if any(is_prose(k.text) for k in kept):
@@ -213,9 +244,11 @@ def _filter_blocks(blocks: list[Block], *, titles: tuple[str, ...] = (), markup:
             continue
         kept.append(b)
     for i, b in enumerate(kept):
-        # ad headlines: a Title Case line squeezed between body paragraphs (headings are kept in HTML)
+        # ad headlines: a Title Case line squeezed between body paragraphs that the text below it does not
+        # take up. A subhead announces its section ('Set a Realistic Budget' -> '...the budget...'); an
+        # injected headline ('Wall Street Furious Over New Trading Algorithm') shares no word with it.
         if (not markup or b.kind == "p") and 0 < i < len(kept) - 1 and looks_like_ad_headline(b.text):
-            if is_prose(kept[i - 1].text) and is_prose(kept[i + 1].text):
+            if is_prose(kept[i - 1].text) and is_prose(kept[i + 1].text) and not _taken_up(b.text, kept[i + 1:i + 3]):
                 continue
         out.paragraphs.append(b.text)
     return out
