@@ -9,6 +9,8 @@ share of must-keep `with` snippets kept and must-not `without` snippets leaked),
     python bench/extraction.py --sets finance-dev
     python bench/extraction.py --sets wcxb-dev --rounds 1   # issue 12's set (about 4 minutes)
     python bench/extraction.py --write-baseline # record bench/baseline.json (the CI leak gate)
+    python bench/extraction.py --sets wcxb-dev --ablation   # each rule kind off in turn (about 8 minutes)
+    python bench/extraction.py --sets wcxb-dev --stages     # where newsum's time goes, stage by stage
 
 P/R/F1 and the snippet shares are the scorer's. Pages/s is timed here like the scorer does (only the
 extraction call, one page at a time, in this process) but with the extractors taking turns page by
@@ -120,6 +122,89 @@ def speeds(scorer, set_name: str, rounds: int, names: list[str]) -> dict[str, fl
     return {name: round(len(pages) * rounds / s, 2) for name, s in spent.items()}
 
 
+def newsum_outputs(scorer, set_name: str) -> tuple[list[str], dict[str, str], dict]:
+    """newsum's text for every page of a set, in one pass (ids, outputs, truth)."""
+    from summarizer import extract_text
+
+    html_dir, gt = SETS[set_name]
+    truth = scorer.load_truth(gt)
+    files = scorer.html_files(html_dir)
+    ids = sorted(truth)
+    outputs = {}
+    for i in ids:
+        try:
+            outputs[i] = extract_text(scorer.decode(scorer.read_bytes(files[i])), url=truth[i]["url"]) or ""
+        except Exception:  # as the scorer does: a crash is an empty page
+            outputs[i] = ""
+    return ids, outputs, truth
+
+
+def quality(scorer, ids, outputs, truth) -> dict:
+    """The scorer's P/R/F1 and `without` share over given outputs."""
+    m = scorer.aggregate([scorer.tp_fp_fn(truth[i]["articleBody"], outputs[i]) for i in ids])
+    leaked = sum(1 for i in ids for s in truth[i]["without"] if scorer._norm(s) in scorer._norm(outputs[i]))
+    total = sum(len(truth[i]["without"]) for i in ids) or 1
+    return {**m, "without_leaked": leaked / total}
+
+
+def ablation(scorer, set_name: str) -> str:
+    """Each rule kind switched off in turn: on how many pages it changes the output, and F1 without it."""
+    from summarizer.clean import line_rules
+
+    ids, base, truth = newsum_outputs(scorer, set_name)
+    q0 = quality(scorer, ids, base, truth)
+    lines = [f"### rule ablation on {set_name} ({len(ids)} pages; all rules on: F1 {q0['f1']:.4f}, "
+             f"`without` leaked {q0['without_leaked']:.3f})", "",
+             "| rule kind switched off | pages it changes | F1 without it | F1 change | `without` leaked |",
+             "|---|---|---|---|---|"]
+    for kind in line_rules.RULE_KINDS:
+        line_rules.rules_off = {kind}
+        try:
+            _, off, _ = newsum_outputs(scorer, set_name)
+        finally:
+            line_rules.rules_off = set()
+        q = quality(scorer, ids, off, truth)
+        changed = sum(1 for i in ids if off[i] != base[i])
+        lines.append(f"| {kind} | {changed} | {q['f1']:.4f} | {q['f1'] - q0['f1']:+.4f} | {q['without_leaked']:.3f} |")
+    return "\n".join(lines)
+
+
+STAGES = {  # function name in the profile -> stage
+    "load_html": "parse (lxml, once)",
+    "extract_metadata": "metadata",
+    "_find_dek": "dek",
+    "_prune_furniture": "furniture pruning",
+    "_trafilatura_body": "trafilatura (fast, then fallbacks under 4,000 chars)",
+    "_body_blocks": "XML -> blocks",
+    "_filter_blocks": "line rules",
+    "extract_text": "total",
+}
+
+
+def stages(scorer, set_name: str) -> str:
+    """Cumulative seconds per stage of extract_text over a set, from cProfile (which slows Python code
+    more than C code: read the shares, not the absolute seconds)."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    profile.enable()
+    ids, _, _ = newsum_outputs(scorer, set_name)
+    profile.disable()
+    seen: dict[str, float] = {}
+    for (path, _line, name), row in pstats.Stats(profile).stats.items():
+        if name in STAGES and ("summarizer" in path or "trafilatura" in path):
+            if (name == "load_html" and "summarizer" in path) or (name == "extract_text" and "clean" not in path):
+                continue  # a re-export or a wrapper of the same call: count it once
+            seen[STAGES[name]] = seen.get(STAGES[name], 0.0) + row[3]
+    total = seen.get("total", 1.0)
+    lines = [f"### stages on {set_name} ({len(ids)} pages, under cProfile)", "", "| stage | seconds | share |", "|---|---|---|"]
+    for stage in STAGES.values():
+        if stage in seen:
+            lines.append(f"| {stage} | {seen[stage]:.2f} | {seen[stage] / total:.0%} |")
+    return "\n".join(lines)
+
+
 def metadata_check(scorer) -> str:
     """finance-dev also labels title, author, date and language: how many does clean_html get right?"""
     from summarizer.clean import clean_html
@@ -180,10 +265,16 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=2, help="timing passes over each set")
     ap.add_argument("--only-newsum", action="store_true", help="skip the peers (quick check)")
     ap.add_argument("--write-baseline", action="store_true", help=f"record newsum's figures in {BASELINE.name}")
+    ap.add_argument("--ablation", action="store_true", help="each rule kind off in turn (newsum only)")
+    ap.add_argument("--stages", action="store_true", help="newsum's time per stage (cProfile)")
     args = ap.parse_args(argv)
 
     sys.path[:0] = [str(REPO), str(REPO / "bench")]
     scorer = load_scorer()
+    if args.ablation or args.stages:
+        for set_name in args.sets.split(","):
+            print(ablation(scorer, set_name.strip()) if args.ablation else stages(scorer, set_name.strip()), "\n")
+        return 0
     names = ["newsum"] if args.only_newsum else list(EXTRACTORS)
     ok, baseline = True, {}
     for set_name in args.sets.split(","):

@@ -35,7 +35,7 @@ def _meta_line(report: Report) -> str:
     if a.language:
         parts.append(f"language: {a.language}")
     if a.paywalled:
-        parts.append("PAYWALLED (teaser only)")
+        parts.append(f"PAYWALLED (teaser only: {a.paywall_reason})" if a.paywall_reason else "PAYWALLED (teaser only)")
     return " · ".join(parts)
 
 

@@ -42,6 +42,7 @@ class Article:
     attribution: str | None = None  # original source of a republished piece ("Zerohedge")
     language: str | None = None  # language of the body ("da" / "en")
     paywalled: bool = False
+    paywall_reason: str | None = None  # why newsum says paywalled, in words ("HTTP 402 ...", "a paywall prompt ...")
 
     @property
     def text(self) -> str:
@@ -191,7 +192,7 @@ class Report:
 
 # The top-level keys Report.to_dict takes from Article (its paragraphs as `text`) and from Summary (its
 # two blocks nested under `summary`); schema.py builds the JSON Schema from the same lists.
-ARTICLE_KEYS = ("url", "title", "author", "published", "site", "attribution", "language", "paywalled", "text")
+ARTICLE_KEYS = ("url", "title", "author", "published", "site", "attribution", "language", "paywalled", "paywall_reason", "text")
 SUMMARY_KEYS = ("source_language", "model", "grounded", "grounding_issues", "timings")
 
 

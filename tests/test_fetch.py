@@ -89,11 +89,22 @@ def test_missing_page_is_fetch_error_naming_status_and_url(http_server, status, 
     assert http_server.hits("/gone") == 1  # client errors are not retried
 
 
-@pytest.mark.parametrize("status", [401, 402, 403, 451])
-def test_blocked_statuses_say_paywalled_or_blocked(http_server, status):
-    url = http_server.route("/paid", Reply(status, b"subscribe", {"Content-Type": "text/html"}))
+@pytest.mark.parametrize(("status", "content_type"), [(401, "text/plain"), (402, "application/json"),
+                                                    (403, "text/plain"), (451, "text/html")])
+def test_blocked_statuses_say_paywalled_or_blocked(http_server, status, content_type):
+    url = http_server.route("/paid", Reply(status, b"subscribe", {"Content-Type": content_type}))
     with pytest.raises(FetchError, match=rf"^HTTP {status} .* for {url}: the page is likely paywalled or blocks"):
         fetch.read_source(url)
+
+
+@pytest.mark.parametrize("status", [401, 402, 403])
+def test_a_login_page_answered_with_401_to_403_is_read_not_cached(http_server, status):
+    url = http_server.route("/paid", Reply(status, b"<html><body><p>Log ind</p></body></html>",
+                                           {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"'}))
+    page = fetch.read_source(url, use_cache=True)
+    assert page.status == status and "Log ind" in page.text
+    fetch.read_source(url, use_cache=True)
+    assert http_server.hits("/paid") == 2  # asked again: a login page is never served from the cache
 
 
 def test_500_then_200_is_retried(http_server):

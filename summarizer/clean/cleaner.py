@@ -82,7 +82,11 @@ def clean_html(html: str | bytes, url: str | None = None) -> Article:
     title = meta.title if meta else None
     filtered = _filter_blocks(page.blocks, titles=(title, *page.headlines))
     filtered.paragraphs = _with_dek(filtered.paragraphs, page.dek)
-    filtered.paywalled = filtered.paywalled or page.paywall_seen or _marked_locked_and_short(html, filtered.paragraphs)
+    if not filtered.paywalled and page.paywall_seen:
+        filtered.paywalled, filtered.paywall_reason = True, page.paywall_seen
+    if not filtered.paywalled and _marked_locked_and_short(html, filtered.paragraphs):
+        filtered.paywalled = True
+        filtered.paywall_reason = f"schema.org marks the article not free and the page holds under {TEASER_MAX_WORDS} words"
     published = parse_date(meta.date) if meta and meta.date else None
     author = tidy_author(meta.author if meta else None, html if isinstance(html, str) else "")
     author, published = author or page.byline[0], published or page.byline[1]
@@ -104,11 +108,29 @@ def extract_text(html: str | bytes, url: str | None = None) -> str:
     return "\n".join(_with_dek(paragraphs, page.dek))
 
 
+LOGIN_STATUSES = {401: "Unauthorized", 402: "Payment Required", 403: "Forbidden"}
+
+
 def clean(page: Page) -> Article:
-    """A fetched Page -> Article, choosing HTML or plain-text cleaning by content."""
-    if "html" in (page.content_type or "").lower() or looks_like_html(page.text):
-        return clean_html(page.text, url=page.url)
-    return clean_text(page.text, url=page.url)
+    """A fetched Page -> Article, choosing HTML or plain-text cleaning by content.
+
+    A page the site answered with 401/402/403 is its login or subscribe page: whatever teaser it holds is
+    the article, paywalled, and one with no text at all is a paywall, said as such."""
+    login = f"HTTP {page.status} {LOGIN_STATUSES[page.status]}" if page.status in LOGIN_STATUSES else None
+    try:
+        if "html" in (page.content_type or "").lower() or looks_like_html(page.text):
+            article = clean_html(page.text, url=page.url)
+        else:
+            article = clean_text(page.text, url=page.url)
+    except NoArticleError:
+        if login:
+            raise NoArticleError(f"{page.url or page.source} answered {login} with a login or subscribe page and no "
+                                 "article text: paywalled") from None
+        raise
+    if login:
+        article.paywalled = True
+        article.paywall_reason = f"the site answered {login} with a login or subscribe page"
+    return article
 
 
 def _article(filtered: _Filtered, **fields) -> Article:
@@ -119,5 +141,6 @@ def _article(filtered: _Filtered, **fields) -> Article:
         paragraphs=paragraphs,
         language=article_language(paragraphs),
         paywalled=filtered.paywalled,
+        paywall_reason=filtered.paywall_reason if filtered.paywalled else None,
         **fields,
     )

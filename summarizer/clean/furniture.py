@@ -21,6 +21,7 @@ from summarizer.clean.line_rules import (
     _squash,
     _words,
     is_paywall_prompt,
+    rule_on,
     rules,
 )
 
@@ -90,17 +91,20 @@ def _prune_furniture(tree, source: str = "", page_url: str | None = None, find_p
     so a content wrapper whose class happens to say 'paywall' or 'comments' keeps the article.
     """
     r = rules()
-    values = _CLASS_XPATH(tree) + _ID_XPATH(tree)
+    values = _CLASS_XPATH(tree) + _ID_XPATH(tree) if rule_on("class/id tokens") else []
     furniture = {v for v in set(values) if _is_furniture(v)}  # a value repeats; judge it once
     doomed = [v.getparent() for v in values if v in furniture]
     doomed = [el for el in doomed if el.tag not in r.protect_tags and not _in_code(el) and not _prose_in_link_box(el)]
-    if not source or "sponsored" in source:
+    if (not source or "sponsored" in source) and rule_on("sponsored links"):
         # a sponsored link standing alone is an ad; one inside a sentence or a list item is the text's
         doomed.extend(a for a in tree.xpath("//a[contains(@rel, 'sponsored')]") if _stands_alone(a))
-    doomed.extend(tree.iter(*r.prune_tags))
-    doomed.extend(_HIDDEN_XPATH(tree))
-    doomed.extend(_link_blocks(tree, page_url))
-    for label in r.box_label(tree, labels=_box_labels()):
+    if rule_on("form tags"):
+        doomed.extend(tree.iter(*r.prune_tags))
+    if rule_on("hidden by style"):
+        doomed.extend(_HIDDEN_XPATH(tree))
+    if rule_on("link blocks"):
+        doomed.extend(_link_blocks(tree, page_url))
+    for label in r.box_label(tree, labels=_box_labels()) if rule_on("labelled boxes") else ():
         box = label.getparent()
         if box is not None and box.tag not in r.protect_tags and _is_labelled_box(box, r.box_max_chars):
             doomed.append(box)

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from itertools import islice
 
 import trafilatura
+from lxml import etree
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from summarizer.clean.furniture import _class_id, _prune_furniture
-from summarizer.clean.line_rules import _LETTER_RE, Block, _squash, is_prose, rules
+from summarizer.clean.line_rules import _LETTER_RE, Block, _squash, is_paywall_prompt, is_prose, rule_on, rules
 from summarizer.clean.metadata import _byline_near_headline
 
 _DOCUMENT_RE = re.compile(r"<(?:html|body|head)[\s>]", re.I)
@@ -102,7 +103,7 @@ def _body_blocks(body) -> list[Block]:
                 blocks.extend(_body_blocks(main))
                 continue
             if drop_figures is None:
-                drop_figures = _figures_beside_prose(body)
+                drop_figures = rule_on("figure tables") and _figures_beside_prose(body)
             if drop_figures and _figure_table_chars(child):
                 continue
             for row in child.iter("row"):
@@ -126,7 +127,7 @@ class _Page:
     byline: tuple[str | None, str | None] = (None, None)  # (author, ISO date) read under the headline
     dek: str | None = None
     headlines: tuple[str, ...] = ()
-    paywall_seen: bool = False
+    paywall_seen: str | None = None  # why the page is paywalled, when its markup says so
 
 
 def _extract_page(html: str | bytes, url: str | None, with_meta: bool) -> _Page:
@@ -139,10 +140,14 @@ def _extract_page(html: str | bytes, url: str | None, with_meta: bool) -> _Page:
     # extensive=False: dates only from markup; a year guessed from the body text is worse than none
     meta = extract_metadata(tree, url, extensive=False) if with_meta else None
     byline = _byline_near_headline(tree) if with_meta else (None, None)
-    dek = _find_dek(tree)
+    dek = _find_dek(tree) if rule_on("dek") else None
     headlines = tuple(_squash(h.text_content()) for h in tree.iter("h1"))
     source = html if isinstance(html, str) else html.decode("latin-1")
+    # the prompt of a teaser is looked for before trafilatura, which often drops it with its box
+    prompt = _paywall_prompt(tree) if with_meta else None
     paywall_seen = _prune_furniture(tree, source, url, find_paywall=with_meta)
+    paywall_seen = f"the page holds a paywall prompt ({prompt[:80]!r})" if prompt else (
+        "the page holds a paywall box" if paywall_seen else None)
     if sum(1 for _ in islice(tree.iter(*_TEXT_TAGS), HUGE_PAGE_BLOCKS + 1)) > HUGE_PAGE_BLOCKS:
         return _Page(_tree_blocks(tree), meta, byline, dek, headlines, paywall_seen)
     body = _trafilatura_body(tree, url)
@@ -174,6 +179,14 @@ def _trafilatura_body(tree, url: str | None):
         if rescue is not None and len(rescue.raw_text or "") > found * 1.1:
             doc = rescue
     return doc.body if doc is not None else None
+
+
+_SHORT_TEXTS = etree.XPath("//body//text()[string-length(normalize-space(.)) > 15][string-length(.) < 300]")
+
+
+def _paywall_prompt(tree) -> str | None:
+    """The first short text of the page that is a paywall prompt ('Log ind for at læse resten')."""
+    return next((_squash(t) for t in _SHORT_TEXTS(tree) if is_paywall_prompt(t)), None)
 
 
 # Past this many text elements, trafilatura's extraction grows quadratically (a 4 MB page of 64,000

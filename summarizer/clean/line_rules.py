@@ -107,6 +107,22 @@ def rules() -> _Rules:
         mdy_text=re.compile(rf"\b({month_names})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
     )
 
+# ---------------------------------------------------------------- switching rules off
+
+# The rule kinds of the HTML cleaner and the line rules, by name. bench/extraction.py --ablation switches
+# each off in turn to show what it gains or costs on WCXB-dev; nothing else touches this.
+RULE_KINDS = (
+    "class/id tokens", "hidden by style", "sponsored links", "link blocks", "labelled boxes", "form tags",
+    "figure tables", "dek", "exact phrases", "line patterns", "line prefixes", "disclaimers", "chrome words",
+    "ad headlines", "title lines",
+)
+rules_off: set[str] = set()
+
+
+def rule_on(kind: str) -> bool:
+    return kind not in rules_off
+
+
 # ---------------------------------------------------------------- line rules
 
 
@@ -132,17 +148,17 @@ def is_boilerplate(text: str) -> bool:
     """Page furniture: a known phrase, a known line start (on short lines), or UI words only."""
     r = rules()
     n = _norm(text)
-    if not n or n in r.exact:
+    if not n or (n in r.exact and rule_on("exact phrases")):
         return True
     if len(n) > 400:  # furniture is short; a long block is body text
         return False
-    if r.regex.fullmatch(n):
+    if r.regex.fullmatch(n) and rule_on("line patterns"):
         return True
-    if len(_words(n)) <= BOILER_MAX_WORDS and r.prefix.match(n):
+    if len(_words(n)) <= BOILER_MAX_WORDS and r.prefix.match(n) and rule_on("line prefixes"):
         return True
-    if len(_words(n)) <= DISCLAIMER_MAX_WORDS and r.disclaimer.search(n):
+    if len(_words(n)) <= DISCLAIMER_MAX_WORDS and r.disclaimer.search(n) and rule_on("disclaimers"):
         return True
-    if len(n) > 60:
+    if len(n) > 60 or not rule_on("chrome words"):
         return False
     stripped, hits = r.chrome.subn("", n)
     return hits > 0 and not _LETTER_RE.search(stripped)
@@ -218,6 +234,7 @@ class _Filtered:
     paragraphs: list[str]
     attribution: str | None = None
     paywalled: bool = False
+    paywall_reason: str | None = None
 
 
 def _filter_blocks(blocks: list[Block], *, titles: tuple[str, ...] = (), markup: bool = True) -> _Filtered:
@@ -231,12 +248,13 @@ def _filter_blocks(blocks: list[Block], *, titles: tuple[str, ...] = (), markup:
         if i in edges and out.attribution is None and (name := attribution_of(b.text)):
             out.attribution = name
             continue
-        if i < 3 and title_norms:
+        if i < 3 and title_norms and rule_on("title lines"):
             if _norm(b.text) in title_norms:
                 continue
             b = _without_headline(b, title_norms)
         if is_paywall_prompt(b.text):
             out.paywalled = True
+            out.paywall_reason = out.paywall_reason or f"the text stops at a paywall prompt ({_squash(b.text)[:80]!r})"
             if any(is_prose(k.text) for k in kept):
                 break  # the teaser ends here; the rest is the paywall box
             continue
@@ -247,7 +265,7 @@ def _filter_blocks(blocks: list[Block], *, titles: tuple[str, ...] = (), markup:
         # ad headlines: a Title Case line squeezed between body paragraphs that the text below it does not
         # take up. A subhead announces its section ('Set a Realistic Budget' -> '...the budget...'); an
         # injected headline ('Wall Street Furious Over New Trading Algorithm') shares no word with it.
-        if (not markup or b.kind == "p") and 0 < i < len(kept) - 1 and looks_like_ad_headline(b.text):
+        if (not markup or b.kind == "p") and 0 < i < len(kept) - 1 and rule_on("ad headlines") and looks_like_ad_headline(b.text):
             if is_prose(kept[i - 1].text) and is_prose(kept[i + 1].text) and not _taken_up(b.text, kept[i + 1:i + 3]):
                 continue
         out.paragraphs.append(b.text)

@@ -26,6 +26,13 @@ FLAG_LABELS = {
 }
 
 
+def flag_label(article: dict, flag: str) -> str:
+    """A flag's words, with the article's own reason where it has one (why it is paywalled)."""
+    if flag == "paywalled" and article.get("paywall_reason"):
+        return f"{FLAG_LABELS[flag]} ({article['paywall_reason']})"
+    return FLAG_LABELS[flag]
+
+
 # --- building the document ---------------------------------------------------------------------
 
 
@@ -135,7 +142,7 @@ def render_markdown(doc: dict) -> str:
             lines += ["", "*" + " · ".join(md(p) for p in _meta(a)) + "*", ""]
             if not link and a.get("link"):
                 lines += [f"Link (not http/https, not clickable): `{md(a['link'])}`", ""]
-            lines += [f"> **{md(FLAG_LABELS[f])}**" for f in a["flags"]]
+            lines += [f"> **{md(flag_label(a, f))}**" for f in a["flags"]]
             if a["flags"]:
                 lines.append("")
             summary = a.get("summary")
@@ -212,7 +219,7 @@ def _html_article(a: dict) -> str:
              f'<p class="meta">{" · ".join(_e(p) for p in _meta(a))}</p>']
     if not link and a.get("link"):
         parts.append(f'<p class="rawlink">{_e(a["link"])}</p>')
-    parts += [f'<span class="flag">{_e(FLAG_LABELS[f])}</span>' for f in a["flags"]]
+    parts += [f'<span class="flag">{_e(flag_label(a, f))}</span>' for f in a["flags"]]
     summary = a.get("summary")
     if summary:
         parts.append(

@@ -42,6 +42,8 @@ USER_AGENT = f"newsum/{__version__} (+https://github.com/newsum)"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BLOCKED_STATUSES = frozenset({401, 402, 403, 451})
+LOGIN_STATUSES = frozenset({401, 402, 403})  # 451 (unavailable for legal reasons) is no paywall
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -146,6 +148,7 @@ def fetch_url(
     max_retry_wait: float = MAX_RETRY_WAIT,
     backoff: float = BACKOFF_BASE,
     policy: AddressPolicy | None = None,
+    login_pages: bool = False,
 ) -> FetchResult:
     """GET url (a conditional GET when etag/last_modified are given) and return the whole body.
 
@@ -194,6 +197,12 @@ def fetch_url(
                 if response.status_code == 304 and conditional:
                     return FetchResult(url=url, final_url=current, status=304, body=b"",
                                        headers=_lower(response.headers), not_modified=True, attempts=attempts)
+                if login_pages and response.status_code in LOGIN_STATUSES and _mime(response.headers.get("content-type", "")) in _HTML_TYPES:
+                    # a paywalled article answers 401/402/403 with its login or subscribe page, often with
+                    # the teaser: the caller reads it as a paywalled page (read with the same limits)
+                    body = _read_body(response, current, max_bytes=max_bytes, timeout=timeout, deadline=deadline)
+                    return FetchResult(url=url, final_url=current, status=response.status_code, body=body,
+                                       headers=_lower(response.headers), attempts=attempts)
                 if not 200 <= response.status_code < 300:
                     raise _status_error(response, current, attempts, max_retry_wait)
                 body = _read_body(response, current, max_bytes=max_bytes, timeout=timeout, deadline=deadline)

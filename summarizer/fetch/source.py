@@ -99,14 +99,15 @@ def _read_url(source: str, *, max_bytes, use_cache, timeout, retries, client, ca
         source,
         etag=entry.etag if entry else None,
         last_modified=entry.last_modified if entry else None,
-        max_bytes=max_bytes, timeout=timeout, retries=retries, client=client, policy=policy,
+        max_bytes=max_bytes, timeout=timeout, retries=retries, client=client, policy=policy, login_pages=True,
     )
     if result.not_modified and entry is not None:
         return _to_fetched(source, entry.final_url, entry.body, entry.headers, status=entry.status,
                            from_cache=True, where=source)
     fetched = _to_fetched(source, result.final_url, result.body, result.headers, status=result.status,
                           where=source)
-    if cache is not None:  # only after _to_fetched accepted the body: never cache a binary or empty page
+    # only after _to_fetched accepted the body: never cache a binary or empty page, nor a login page
+    if cache is not None and 200 <= result.status < 300:
         cache.put(CacheEntry(url=without_credentials(source), final_url=without_credentials(result.final_url),
                              status=result.status,
                              headers=result.headers, etag=result.etag,
