@@ -174,8 +174,8 @@ def _trafilatura_body(tree, url: str | None):
     found = len(doc.raw_text or "") if doc is not None else 0
     if found < FALLBACK_BELOW_CHARS:
         rescue = trafilatura.bare_extraction(tree, **options)
-        # only a rescue that adds text: the fallbacks' version of the same text is worse (readability
-        # glues a headline onto the first paragraph)
+        # the rescue replaces the first result only when it adds text: its own version of the same text
+        # is no better, and the first result went through fewer hands
         if rescue is not None and len(rescue.raw_text or "") > found * 1.1:
             doc = rescue
     return doc.body if doc is not None else None
