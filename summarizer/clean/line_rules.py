@@ -124,6 +124,7 @@ def rules() -> _Rules:
         mdy_text=re.compile(rf"\b({month_names})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
     )
 
+
 # ---------------------------------------------------------------- switching rules off
 
 # The rule kinds of the HTML cleaner and the line rules, by name. bench/extraction.py --ablation switches
