@@ -187,7 +187,7 @@ def _link_blocks(tree, page_url: str | None) -> list:
     """Blocks whose whole text is one link: page furniture whatever its markup.
 
     - To another site: an ad or partner headline pushed into the body ('Sådan fik jeg 8 pct. om året'
-      -> a click tracker). A list of such links (a changelog, sources) is the article's own.
+      -> a click tracker). A list of such links (filings, sources) is the article's own.
     - To another article of this site: a 'read also' teaser. Alone in its block it goes; in a list, the
       list goes when all its items (two or more), or three or more and two thirds of them, lead with such a teaser.
     """

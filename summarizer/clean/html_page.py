@@ -91,7 +91,7 @@ def _body_blocks(body) -> list[Block]:
         tag = child.tag
         if tag == "list":
             for item in child.findall("item"):
-                # an item's <lb/>s are lines of their own ("Bench<lb/>Price: $299"), not glued words;
+                # an item's <lb/>s are lines of their own ("Buyback<lb/>Size: 5 bn"), not glued words;
                 # a nested list comes out as its own lines, once
                 for line in xmltotxt(item, False).split("\n"):
                     text = _squash(line).removeprefix("- ")

@@ -281,7 +281,7 @@ def _filter_blocks(blocks: list[Block], *, titles: tuple[str, ...] = (), markup:
         kept.append(b)
     for i, b in enumerate(kept):
         # ad headlines: a Title Case line squeezed between body paragraphs that the text below it does not
-        # take up. A subhead announces its section ('Set a Realistic Budget' -> '...the budget...'); an
+        # take up. A subhead announces its section ('Freight Rates Lift the Outlook' -> '...freight rates...'); an
         # injected headline ('Wall Street Furious Over New Trading Algorithm') shares no word with it.
         if (not markup or b.kind == "p") and 0 < i < len(kept) - 1 and rule_on("ad headlines") and looks_like_ad_headline(b.text):
             if is_prose(kept[i - 1].text) and is_prose(kept[i + 1].text) and not _taken_up(b.text, kept[i + 1:i + 3]):
