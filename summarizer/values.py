@@ -24,9 +24,14 @@ class Page:
     text: str  # decoded content
     content_type: str  # "text/html", "text/plain", ...
     encoding: str | None = None
-    status: int | None = None  # HTTP status, None for files
+    status: int | None = None  # HTTP status, None for files; one of LOGIN_STATUSES: a paywall's login page
     headers: dict[str, str] = field(default_factory=dict)
     from_cache: bool = False
+
+
+# A paywalled article answers with its login or subscribe page under one of these (451, unavailable for
+# legal reasons, is no paywall): fetch reads such a page, clean marks what it holds paywalled.
+LOGIN_STATUSES = frozenset({401, 402, 403})
 
 
 @dataclass

@@ -15,6 +15,7 @@ furniture.py (HTML pruning), html_page.py (HTML -> blocks), plain_text.py (plain
 from __future__ import annotations
 
 import re
+from http import HTTPStatus
 
 from summarizer.clean.html_page import _extract_page
 from summarizer.clean.line_rules import (
@@ -32,7 +33,7 @@ from summarizer.clean.plain_text import _densest_run, _read_header, _text_units
 from summarizer.errors import NoArticleError
 from summarizer.language import article_language
 from summarizer.text import looks_like_html
-from summarizer.values import Article, Page
+from summarizer.values import LOGIN_STATUSES, Article, Page
 
 
 def clean_text(text: str, url: str | None = None) -> Article:
@@ -108,15 +109,12 @@ def extract_text(html: str | bytes, url: str | None = None) -> str:
     return "\n".join(_with_dek(paragraphs, page.dek))
 
 
-LOGIN_STATUSES = {401: "Unauthorized", 402: "Payment Required", 403: "Forbidden"}
-
-
 def clean(page: Page) -> Article:
     """A fetched Page -> Article, choosing HTML or plain-text cleaning by content.
 
     A page the site answered with 401/402/403 is its login or subscribe page: whatever teaser it holds is
     the article, paywalled, and one with no text at all is a paywall, said as such."""
-    login = f"HTTP {page.status} {LOGIN_STATUSES[page.status]}" if page.status in LOGIN_STATUSES else None
+    login = f"HTTP {page.status} {HTTPStatus(page.status).phrase}" if page.status in LOGIN_STATUSES else None
     try:
         if "html" in (page.content_type or "").lower() or looks_like_html(page.text):
             article = clean_html(page.text, url=page.url)

@@ -136,7 +136,12 @@ def _is_labelled_box(box, max_chars: int) -> bool:
 def _is_link_list(el, max_chars: int) -> bool:
     """Up to ten small boxes' worth of text, four fifths of it or more the text of links."""
     chars = len(el.text_content())
-    return 0 < chars <= 10 * max_chars and sum(len(a.text_content()) for a in el.iter("a")) * 5 >= chars * 4
+    return 0 < chars <= 10 * max_chars and _linked_chars(el) * 5 >= chars * 4
+
+
+def _linked_chars(el) -> int:
+    """How much of an element's text is the text of links."""
+    return sum(len(a.text_content()) for a in el.iter("a"))
 
 
 def _in_code(el) -> bool:
@@ -149,9 +154,7 @@ def _prose_in_link_box(el) -> bool:
     plain prose is the article's own text under an unlucky class name, and stays."""
     if not rules().link_list.search(_class_id(el).lower()) or _long_paragraphs(el) < 2:
         return False
-    text = len(el.text_content())
-    linked = sum(len(a.text_content()) for a in el.iter("a"))
-    return linked * 5 < text
+    return _linked_chars(el) * 5 < len(el.text_content())
 
 
 def _stands_alone(link) -> bool:

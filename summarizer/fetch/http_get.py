@@ -30,6 +30,7 @@ import httpx
 from summarizer.errors import FetchError, NoArticleError
 from summarizer.fetch.addresses import AddressPolicy, Deadline
 from summarizer.fetch.decompress import BoundedDecoder
+from summarizer.values import LOGIN_STATUSES
 from summarizer.version import __version__
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -42,7 +43,6 @@ USER_AGENT = f"newsum/{__version__} (+https://github.com/newsum)"
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BLOCKED_STATUSES = frozenset({401, 402, 403, 451})
-LOGIN_STATUSES = frozenset({401, 402, 403})  # 451 (unavailable for legal reasons) is no paywall
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
